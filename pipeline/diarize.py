@@ -1,0 +1,200 @@
+"""Diarize: who spoke when, with pyannote.audio.
+
+Offline (the default) runs pyannote's own SpeakerDiarization pipeline over two local
+models from the bundle: the PyanNet segmentation model and the GE2E speaker encoder,
+which `GE2EEncoder` wraps as a pyannote `Model` so pyannote can call it like any of its
+embedding models. A hub pipeline (pyannote/speaker-diarization-community-1) or a local
+directory holding one is loaded with `Pipeline.from_pretrained` instead.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+import pipeline  # noqa: F401  (telemetry off before pyannote is imported)
+import torch
+import torchaudio
+from pyannote.audio import Model, Pipeline
+from pyannote.audio.core.plda import PLDA
+from pyannote.audio.pipelines import SpeakerDiarization
+from pyannote.audio.telemetry import set_telemetry_metrics
+from pyannote.core import Annotation
+
+from .config import DiarizationSettings
+from .errors import ModelMissing
+from .models import require
+from .types import Turn
+
+OFFLINE = "offline"
+
+set_telemetry_metrics(False)  # belt and braces: pipeline/__init__ already set the variable
+# Loading the bundled checkpoint makes lightning announce an in-memory format upgrade.
+for _name in ("lightning.pytorch.utilities.migration.utils", "pytorch_lightning.utilities.migration.utils"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
+
+class GE2EEncoder(Model):
+    """The GE2E speaker encoder (Resemblyzer's 3-layer LSTM) as a pyannote embedding model.
+
+    Features are Resemblyzer's: 40-band power mel spectrogram, 25 ms windows, 10 ms hop,
+    volume raised to -30 dBFS. With `weights` (pyannote's per-frame speaker masks) only
+    the frames where the speaker is active are fed to the LSTM: zeroing the others
+    instead would feed it silence and wreck the embedding.
+    """
+
+    PARTIAL_FRAMES = 160        # 1.6 s partial utterances, as GE2E was trained
+    PARTIAL_STEP = 80
+    MIN_ACTIVE_FRAMES = 30      # fewer than 0.3 s of speech gives no usable embedding
+    TARGET_DBFS = -30.0
+
+    def __init__(self, sample_rate: int = 16000, num_channels: int = 1):
+        super().__init__(sample_rate=sample_rate, num_channels=num_channels)
+        self.lstm = torch.nn.LSTM(40, 256, 3, batch_first=True)
+        self.linear = torch.nn.Linear(256, 256)
+        self.mel = torchaudio.transforms.MelSpectrogram(
+            sample_rate=sample_rate, n_fft=400, hop_length=160, n_mels=40,
+            norm="slaney", mel_scale="slaney", power=2.0,
+        )
+
+    @classmethod
+    def from_checkpoint(cls, path: Path) -> "GE2EEncoder":
+        encoder = cls()
+        state = torch.load(path, map_location="cpu", weights_only=True)["model_state"]
+        encoder.load_state_dict(state, strict=False)  # strict=False: the mel filterbank is ours
+        return encoder.eval()
+
+    @property
+    def dimension(self) -> int:
+        return 256
+
+    def _active_frames(self, waveforms: torch.Tensor, weights: torch.Tensor | None) -> list[torch.Tensor]:
+        """Per item, the mel frames (T, 40) where the speaker is active, volume-normalized."""
+        samples = waveforms[:, 0]
+        mels = self.mel(samples).transpose(1, 2)                       # (B, T, 40)
+        batch, frames, _ = mels.shape
+        if weights is None:
+            active = torch.ones(batch, frames, dtype=torch.bool, device=mels.device)
+        else:
+            index = (torch.arange(frames, device=weights.device) * weights.shape[1] // frames)
+            active = weights[:, index.clamp(max=weights.shape[1] - 1)] > 0.5
+        hop = samples.shape[1] / frames
+        selected = []
+        for b in range(batch):
+            sample_mask = active[b].repeat_interleave(int(hop) + 1)[: samples.shape[1]]
+            voiced = samples[b][sample_mask] if sample_mask.any() else samples[b]
+            rms = voiced.pow(2).mean().sqrt().clamp(min=1e-6)
+            gain = max(1.0, float(10 ** (self.TARGET_DBFS / 20) / rms))  # raise only, like Resemblyzer
+            selected.append(mels[b][active[b]] * gain ** 2)
+        return selected
+
+    def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+        selected = self._active_frames(waveforms, weights)
+        partials, owners = [], []
+        for b, frames in enumerate(selected):
+            if len(frames) < self.MIN_ACTIVE_FRAMES:
+                continue
+            last = max(0, len(frames) - self.PARTIAL_FRAMES)
+            starts = list(range(0, last + 1, self.PARTIAL_STEP))
+            if starts[-1] != last:
+                starts.append(last)
+            for s in starts:
+                partials.append(frames[s : s + self.PARTIAL_FRAMES])
+                owners.append(b)
+        embeddings = torch.full((len(selected), self.dimension), float("nan"), device=waveforms.device)
+        if not partials:
+            return embeddings  # NaN: pyannote leaves such (chunk, speaker) pairs out of clustering
+        packed = torch.nn.utils.rnn.pack_sequence(partials, enforce_sorted=False)
+        _, (hidden, _) = self.lstm(packed)
+        partial_embeddings = torch.relu(self.linear(hidden[-1]))
+        partial_embeddings = partial_embeddings / partial_embeddings.norm(dim=1, keepdim=True).clamp(min=1e-8)
+        owners_t = torch.tensor(owners, device=waveforms.device)
+        for b in owners_t.unique():
+            mean = partial_embeddings[owners_t == b].mean(dim=0)
+            embeddings[b] = mean / mean.norm().clamp(min=1e-8)
+        return embeddings
+
+
+class _NoPLDA(PLDA):
+    """pyannote 4 loads a PLDA whatever the clustering; agglomerative clustering never uses it."""
+
+    def __init__(self) -> None:
+        pass
+
+    def __call__(self, embeddings: np.ndarray):
+        raise RuntimeError("the offline diarization pipeline clusters without a PLDA")
+
+
+@dataclass
+class Diarization:
+    turns: list[Turn]            # may overlap (two people talking at once)
+    exclusive: list[Turn]        # one speaker at a time: what words are assigned against
+
+
+def _turns(annotation: Annotation) -> list[Turn]:
+    return [Turn(str(speaker), float(seg.start), float(seg.end))
+            for seg, _, speaker in annotation.itertracks(yield_label=True)]
+
+
+class Diarizer:
+    """Loads the diarization pipeline once; call `diarize` for each recording."""
+
+    def __init__(self, settings: DiarizationSettings, models_dir: Path, device: str = "cpu",
+                 token: str | None = None):
+        self.settings = settings
+        self.name = settings.model
+        if settings.model == OFFLINE:
+            self.pipeline = self._offline(settings, models_dir)
+        else:
+            self.pipeline = self._pretrained(settings.model, token)
+        self.pipeline.to(torch.device(device))
+
+    @staticmethod
+    def _offline(settings: DiarizationSettings, models_dir: Path) -> SpeakerDiarization:
+        segmentation = Model.from_pretrained(require("segmentation", models_dir) / "pytorch_model.bin")
+        encoder = GE2EEncoder.from_checkpoint(require("ge2e", models_dir) / "pretrained.pt")
+        diarization = SpeakerDiarization(
+            segmentation=segmentation,
+            segmentation_step=settings.segmentation_step,
+            embedding=encoder,
+            plda=_NoPLDA(),
+            clustering="AgglomerativeClustering",
+            embedding_batch_size=settings.embedding_batch_size,
+            segmentation_batch_size=settings.segmentation_batch_size,
+        )
+        diarization.instantiate({
+            "segmentation": {"threshold": settings.segmentation_threshold,
+                             "min_duration_off": settings.min_duration_off},
+            "clustering": {"method": settings.clustering_method,
+                           "threshold": settings.clustering_threshold,
+                           "min_cluster_size": settings.min_cluster_size},
+        })
+        return diarization
+
+    @staticmethod
+    def _pretrained(name: str, token: str | None) -> Pipeline:
+        try:
+            loaded = Pipeline.from_pretrained(name, token=token)
+        except Exception as e:  # the hub client raises many kinds; the user needs one line
+            raise ModelMissing(None, f"cannot load diarization pipeline '{name}': {str(e).splitlines()[0]}") from None
+        if loaded is None:
+            raise ModelMissing(None, f"cannot load diarization pipeline '{name}' (gated model: accept its terms and pass a token)")
+        return loaded
+
+    def diarize(self, samples: np.ndarray, sample_rate: int, uri: str = "audio",
+                num_speakers: int | None = None, min_speakers: int | None = None,
+                max_speakers: int | None = None, hook=None) -> Diarization:
+        s = self.settings
+        audio = {"waveform": torch.from_numpy(np.array(samples, dtype=np.float32))[None], "sample_rate": sample_rate, "uri": uri}
+        output = self.pipeline(
+            audio,
+            num_speakers=num_speakers if num_speakers is not None else s.num_speakers,
+            min_speakers=min_speakers if min_speakers is not None else s.min_speakers,
+            max_speakers=max_speakers if max_speakers is not None else s.max_speakers,
+            hook=hook,
+        )
+        if isinstance(output, Annotation):  # legacy pipelines return the annotation itself
+            return Diarization(_turns(output), _turns(output))
+        return Diarization(_turns(output.speaker_diarization), _turns(output.exclusive_speaker_diarization))

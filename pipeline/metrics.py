@@ -1,0 +1,112 @@
+"""Quality measures: word error rate, diarization error rate, speaker attribution of words."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jiwer
+
+from .types import Turn
+
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen " \
+        "fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_SPELLING = {"ok": "okay", "percent": "percent", "%": "percent"}
+
+
+def _number_words(n: int) -> list[str]:
+    if n < 20:
+        return [_ONES[n]]
+    if n < 100:
+        return [_TENS[n // 10]] + ([_ONES[n % 10]] if n % 10 else [])
+    if n < 1000:
+        return [_ONES[n // 100], "hundred"] + (_number_words(n % 100) if n % 100 else [])
+    if n < 1_000_000:
+        return _number_words(n // 1000) + ["thousand"] + (_number_words(n % 1000) if n % 1000 else [])
+    return [str(n)]
+
+
+def normalize_words(text: str) -> list[str]:
+    """Lowercase words without punctuation, numbers spelled out, so WER counts words, not style."""
+    text = text.lower().replace("’", "'").replace("-", " ").replace("–", " ").replace("—", " ")
+    words = []
+    for token in text.split():
+        token = re.sub(r"[^\w'%]", "", token.replace(",", "")).strip("'")
+        if not token:
+            continue
+        if token.isdigit():
+            words += _number_words(int(token))
+        else:
+            words.append(_SPELLING.get(token, token))
+    return words
+
+
+def word_error_rate(reference: str | list[str], hypothesis: str | list[str]) -> float:
+    ref = reference if isinstance(reference, list) else normalize_words(reference)
+    hyp = hypothesis if isinstance(hypothesis, list) else normalize_words(hypothesis)
+    if not ref:
+        return 0.0 if not hyp else 1.0
+    return jiwer.wer(" ".join(ref), " ".join(hyp) or "<empty>")
+
+
+def _annotation(turns: list[Turn]):
+    from pyannote.core import Annotation, Segment
+    annotation = Annotation()
+    for i, t in enumerate(turns):
+        annotation[Segment(t.start, t.end), i] = t.speaker
+    return annotation
+
+
+def diarization_error_rate(reference: list[Turn], hypothesis: list[Turn]) -> float:
+    """DER with no collar and overlap scored (pyannote.metrics)."""
+    from pyannote.metrics.diarization import DiarizationErrorRate
+    return float(DiarizationErrorRate(collar=0.0, skip_overlap=False)(_annotation(reference), _annotation(hypothesis)))
+
+
+def speaker_mapping(reference: list[Turn], hypothesis: list[Turn]) -> dict[str, str]:
+    """The one-to-one hypothesis -> reference speaker mapping that minimizes DER."""
+    from pyannote.metrics.diarization import DiarizationErrorRate
+    return dict(DiarizationErrorRate().optimal_mapping(_annotation(reference), _annotation(hypothesis)))
+
+
+def attribution_accuracy(reference: list[tuple[str, str]], hypothesis: list[tuple[str, str]],
+                         mapping: dict[str, str] | None = None) -> float:
+    """Share of aligned words (correct or substituted) whose speaker is right.
+
+    `reference` and `hypothesis` are (word, speaker) pairs of normalized words; hypothesis
+    speakers are translated with `mapping` first (unmapped speakers count as wrong).
+    """
+    ref_words = [w for w, _ in reference]
+    hyp_words = [w for w, _ in hypothesis]
+    alignment = jiwer.process_words(" ".join(ref_words), " ".join(hyp_words))
+    right = total = 0
+    for chunk in alignment.alignments[0]:
+        if chunk.type not in ("equal", "substitute"):
+            continue
+        for r, h in zip(range(chunk.ref_start_idx, chunk.ref_end_idx), range(chunk.hyp_start_idx, chunk.hyp_end_idx)):
+            hyp_speaker = hypothesis[h][1]
+            if mapping is not None:
+                hyp_speaker = mapping.get(hyp_speaker)
+            right += hyp_speaker == reference[r][1]
+            total += 1
+    return right / total if total else 0.0
+
+
+def load_rttm(path: str | Path) -> list[Turn]:
+    turns = []
+    for line in Path(path).read_text().splitlines():
+        fields = line.split()
+        if len(fields) >= 8 and fields[0] == "SPEAKER":
+            start, duration = float(fields[3]), float(fields[4])
+            turns.append(Turn(fields[7], start, start + duration))
+    return turns
+
+
+def load_stm(path: str | Path) -> list[tuple[str, float, float, str]]:
+    """(speaker, start, end, text) per STM line."""
+    rows = []
+    for line in Path(path).read_text().splitlines():
+        fields = line.split(maxsplit=5)
+        if len(fields) >= 5 and not line.startswith(";;"):
+            rows.append((fields[2], float(fields[3]), float(fields[4]), fields[5] if len(fields) > 5 else ""))
+    return rows

@@ -1,0 +1,40 @@
+"""Write outputs all-or-nothing: every file goes to a temporary name first, then is renamed."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+from .render import FORMATS, render
+from .types import Transcript
+
+
+def format_of(path: str | Path) -> str:
+    """The output format an -o path asks for, from its extension."""
+    ext = Path(path).suffix.lower().lstrip(".")
+    if ext not in FORMATS:
+        raise OutputError(path, f"unknown output format '.{ext}' (use one of: {', '.join('.' + f for f in FORMATS)})")
+    return ext
+
+
+def write_atomic(files: dict[Path, str]) -> None:
+    """Write every file or none: a failure leaves no new file and no partial one behind."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+            staged.append((Path(tmp), path))
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except OSError as e:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise OutputError(e.filename or "output", f"cannot write ({e.strerror})") from None
+
+
+def write_outputs(transcript: Transcript, paths: list[str | Path]) -> None:
+    write_atomic({Path(p): render(transcript, format_of(p)) for p in paths})

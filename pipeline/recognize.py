@@ -1,0 +1,88 @@
+"""Recognize: timed words with faster-whisper (CTranslate2), on CPU or GPU."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from .config import AsrSettings
+from .errors import ModelMissing
+from .models import load_catalog, require
+from .types import Word
+
+
+def cuda_available() -> bool:
+    """True when both CTranslate2 and torch see a GPU (recognition and diarization both need it)."""
+    try:
+        import ctranslate2
+        import torch
+        return ctranslate2.get_cuda_device_count() > 0 and torch.cuda.is_available()
+    except Exception:
+        return False
+
+
+def resolve_device(device: str) -> str:
+    if device == "auto":
+        return "cuda" if cuda_available() else "cpu"
+    if device == "cuda" and not cuda_available():
+        raise ModelMissing(None, "--device cuda was asked for, but no CUDA GPU is visible to CTranslate2 and torch")
+    return device
+
+
+def resolve_compute_type(compute_type: str, device: str) -> str:
+    if compute_type == "auto":
+        return "float16" if device == "cuda" else "int8"
+    return compute_type
+
+
+def resolve_model_path(name: str, models_dir: Path) -> str:
+    """A bundle name (tiny.en, base) -> its local directory; a directory as given; else a hub name."""
+    if name in load_catalog():
+        return str(require(name, models_dir))
+    if Path(name).is_dir():
+        return name
+    return name  # a faster-whisper size or hub id: downloaded by faster-whisper itself
+
+
+@dataclass
+class RecognizedSegment:
+    start: float
+    end: float
+    text: str
+    words: list[Word]
+
+
+class Recognizer:
+    """Loads the Whisper model once; call `recognize` for each recording."""
+
+    def __init__(self, settings: AsrSettings, models_dir: Path, device: str, compute_type: str):
+        from faster_whisper import WhisperModel
+
+        self.settings = settings
+        self.device = device
+        self.compute_type = compute_type
+        path = resolve_model_path(settings.model, models_dir)
+        try:
+            self.model = WhisperModel(path, device=device, compute_type=compute_type,
+                                      cpu_threads=settings.cpu_threads)
+        except Exception as e:  # hub/network/ctranslate2 errors: the user needs one line
+            hint = "" if Path(path).is_dir() else f"; offline models: {', '.join(load_catalog())} (`callscribe models install`)"
+            raise ModelMissing(None, f"cannot load speech model '{settings.model}': {str(e).splitlines()[0]}{hint}") from None
+
+    def recognize(self, samples: np.ndarray, hotwords: str | None = None) -> Iterator[RecognizedSegment]:
+        """Lazily yield recognized segments with word timings."""
+        s = self.settings
+        segments, _info = self.model.transcribe(
+            samples,
+            language=s.language,
+            beam_size=s.beam_size,
+            word_timestamps=True,
+            condition_on_previous_text=s.condition_on_previous_text,
+            vad_filter=s.vad_filter,
+            hotwords=hotwords,
+        )
+        for seg in segments:
+            words = [Word(w.word, float(w.start), float(w.end), float(w.probability)) for w in seg.words or []]
+            yield RecognizedSegment(float(seg.start), float(seg.end), seg.text, words)

@@ -1,0 +1,48 @@
+"""The plain data that flows between the stages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Word:
+    """One recognized word with its time span (seconds) and recognizer probability."""
+
+    text: str
+    start: float
+    end: float
+    probability: float
+    speaker: str | None = None
+
+
+@dataclass
+class Turn:
+    """A stretch of one speaker's speech: from diarization, or a run of words after alignment."""
+
+    speaker: str
+    start: float
+    end: float
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(w.text for w in self.words).strip()
+
+
+@dataclass
+class Transcript:
+    """Everything one run knows about one recording."""
+
+    audio_path: str
+    duration: float
+    turns: list[Turn]                 # speaker-attributed runs of words, in time order
+    diarization: list[Turn]           # the raw speaker turns (no words)
+    speaker_labels: dict[str, str]    # cluster name -> printed label ("SPEAKER 1")
+    settings: dict = field(default_factory=dict)
+    models: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for t in self.turns for w in t.words]
