@@ -101,6 +101,26 @@ def _wav_declared_shortfall(path: Path) -> int:
             f.seek(chunk_size + (chunk_size & 1), 1)
 
 
+def _ogg_unfinished(path: Path) -> bool:
+    """True when an Ogg file stops before its last page ends or lacks the end-of-stream page.
+
+    Ogg carries no total length up front, so a cut file decodes "cleanly" to a shorter call.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        if f.read(4) != b"OggS":
+            return False
+        f.seek(max(0, size - 70_000))  # an Ogg page is at most 65,307 bytes
+        tail = f.read()
+    start = tail.rfind(b"OggS")
+    page = tail[start:]
+    if start < 0 or len(page) < 27 or len(page) < 27 + page[26]:
+        return True
+    page_size = 27 + page[26] + sum(page[27 : 27 + page[26]])
+    end_of_stream = bool(page[5] & 0x04)
+    return not end_of_stream or len(page) != page_size
+
+
 def _declared_duration(stream: dict) -> float | None:
     for value in (stream.get("duration"), stream["format"].get("duration")):
         try:
@@ -120,6 +140,8 @@ def decode(path: str | Path, min_duration: float = 1.0) -> Audio:
     shortfall = _wav_declared_shortfall(path)
     if shortfall:
         raise BadInput(path, f"truncated (the WAV header promises {shortfall} more bytes than the file has)")
+    if _ogg_unfinished(path):
+        raise BadInput(path, "truncated (the Ogg stream ends without its final page)")
 
     proc = subprocess.run(
         ["ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",

@@ -54,9 +54,9 @@ def cli() -> None:
 @click.option("--models-dir", type=click.Path(path_type=Path), help="Where the offline models are installed.")
 def transcribe(audio: Path, outputs: tuple[Path, ...], config_file: Path | None, **options) -> None:
     """Transcribe one recording AUDIO (any format ffmpeg reads)."""
+    from .audio import decode
     from .config import load_settings
     from .output import format_of, write_outputs
-    from .transcribe import Transcriber
 
     try:
         for path in outputs:
@@ -70,8 +70,8 @@ def transcribe(audio: Path, outputs: tuple[Path, ...], config_file: Path | None,
         }))
         settings.hf_token = settings.hf_token or os.environ.get("HF_TOKEN")
         # Decode first: a bad file is refused before any time goes into loading models.
-        from .audio import decode
         decoded = decode(audio, settings.audio.min_duration)
+        from .transcribe import Transcriber  # imports torch and pyannote: seconds
         transcript = Transcriber(settings).transcribe_audio(decoded)
         for message in transcript.warnings:
             click.echo(f"callscribe: warning: {audio}: {message}", err=True)

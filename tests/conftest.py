@@ -1,0 +1,42 @@
+"""Shared fixtures: real audio (pyannote's telephone sample, espeak-ng calls) and a CLI runner."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = ROOT / "samples" / "generated"
+
+
+@pytest.fixture(scope="session")
+def pyannote_sample() -> Path:
+    """The real two-speaker telephone call (30 s) that pyannote.audio ships, with RTTM and STM."""
+    import pyannote.audio
+    return Path(pyannote.audio.__file__).parent / "sample"
+
+
+@pytest.fixture(scope="session")
+def synthetic_calls() -> Path:
+    """The espeak-ng calls of samples/calls, generated once (deterministic) into samples/generated."""
+    scripts = sorted((ROOT / "samples" / "calls").glob("*.yaml"))
+    if any(not (GENERATED / f"{s.stem}.wav").exists() for s in scripts):
+        subprocess.run([sys.executable, str(ROOT / "samples" / "make_calls.py")], check=True,
+                       stdout=subprocess.DEVNULL)
+    return GENERATED
+
+
+def run_cli(*args: str | Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `callscribe ARGS` as a user would, in a fresh process."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *map(str, args)],
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture(scope="session")
+def cli():
+    return run_cli

@@ -1,0 +1,41 @@
+from pipeline.align import UNKNOWN_SPEAKER, assign_speakers, label_words, number_speakers
+from pipeline.types import Turn, Word
+
+
+def w(text, start, end):
+    return Word(f" {text}", start, end, 0.9)
+
+
+TURNS = [Turn("A", 0.0, 2.0), Turn("B", 2.1, 4.0), Turn("A", 4.5, 6.0)]
+
+
+def test_word_takes_speaker_of_largest_overlap():
+    words = label_words([w("straddles", 1.8, 2.5)], TURNS)
+    assert words[0].speaker == "B"  # 0.2 s in A, 0.4 s in B
+
+
+def test_word_outside_all_turns_takes_nearest_turn():
+    words = label_words([w("late", 4.2, 4.4), w("early", 2.06, 2.09)], TURNS)
+    assert [x.speaker for x in words] == ["A", "B"]
+
+
+def test_no_diarization_gives_unknown_speaker():
+    assert label_words([w("hello", 0, 1)], [])[0].speaker == UNKNOWN_SPEAKER
+
+
+def test_segment_is_split_where_the_speaker_changes():
+    # One recognizer segment spanning the end of A's turn and the start of B's.
+    segment = [w("thank", 1.0, 1.3), w("you.", 1.3, 1.7), w("my", 2.3, 2.5), w("question", 2.5, 3.0)]
+    turns = assign_speakers(segment, TURNS)
+    assert [(t.speaker, t.text) for t in turns] == [("A", "thank you."), ("B", "my question")]
+    assert (turns[1].start, turns[1].end) == (2.3, 3.0)
+
+
+def test_consecutive_words_of_one_speaker_form_one_turn():
+    turns = assign_speakers([w("a", 0.1, 0.2), w("b", 0.3, 0.4), w("c", 4.6, 4.7)], [Turn("A", 0, 6)])
+    assert len(turns) == 1 and turns[0].text == "a b c"
+
+
+def test_speakers_are_numbered_in_order_of_first_speech():
+    turns = assign_speakers([w("x", 2.5, 2.6), w("y", 5.0, 5.1)], TURNS)
+    assert number_speakers(turns, TURNS) == {"B": "SPEAKER 1", "A": "SPEAKER 2"}

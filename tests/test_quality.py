@@ -1,0 +1,89 @@
+"""Real models on real audio, end to end through the command line, judged by measured quality."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.metrics import (attribution_accuracy, diarization_error_rate, load_rttm, load_stm,
+                              normalize_words, speaker_mapping, word_error_rate)
+from pipeline.types import Turn
+
+pytestmark = pytest.mark.slow
+SUPPORT = Path(__file__).parent / "support"
+
+
+def hypothesis(json_path: Path) -> tuple[list[Turn], list[tuple[str, str]]]:
+    """Diarization turns and (normalized word, speaker) pairs from a callscribe JSON output."""
+    data = json.loads(json_path.read_text())
+    turns = [Turn(d["speaker"], d["start"], d["end"]) for d in data["diarization"]]
+    words = [(w, word["speaker"]) for t in data["turns"] for word in t["words"] for w in normalize_words(word["text"])]
+    return turns, words
+
+
+def transcribe(cli, audio: Path, out: Path, *options: str, env=None) -> Path:
+    result = cli("transcribe", audio, "-o", out / "call.json", "-o", out / "call.rttm", "-o", out / "call.txt",
+                 *options, env=env)
+    assert result.returncode == 0, result.stderr
+    return out / "call.json"
+
+
+@pytest.fixture(scope="module")
+def telephone_run(cli, pyannote_sample, tmp_path_factory):
+    return transcribe(cli, pyannote_sample / "sample.wav", tmp_path_factory.mktemp("telephone"))
+
+
+def test_real_telephone_call_two_speakers_der_wer(telephone_run, pyannote_sample):
+    turns, words = hypothesis(telephone_run)
+    reference = load_rttm(pyannote_sample / "sample.rttm")
+    assert len({t.speaker for t in turns}) == 2
+    der = diarization_error_rate(reference, turns)
+    assert der < 0.15, f"DER {der:.3f}"
+    ref_words = [w for _, _, _, text in load_stm(pyannote_sample / "sample.stm") for w in normalize_words(text)]
+    wer = word_error_rate(ref_words, [w for w, _ in words])
+    assert wer < 0.35, f"WER {wer:.3f}"
+
+
+def test_rttm_output_matches_json_diarization(telephone_run):
+    rttm = load_rttm(telephone_run.with_suffix(".rttm"))
+    turns, _ = hypothesis(telephone_run)
+    assert [(round(t.start, 2), round(t.end, 2)) for t in rttm] == [(round(t.start, 2), round(t.end, 2)) for t in turns]
+    assert telephone_run.with_suffix(".txt").read_text().startswith("SPEAKER 1:  ")
+
+
+def synthetic_reference(calls: Path, name: str) -> tuple[list[Turn], list[tuple[str, str]]]:
+    ref = json.loads((calls / f"{name}.ref.json").read_text())
+    turns = [Turn(t["speaker"], t["start"], t["end"]) for t in ref["turns"]]
+    words = [(w, t["speaker"]) for t in ref["turns"] for w in normalize_words(t["text"])]
+    return turns, words
+
+
+@pytest.mark.parametrize("model,max_wer", [("base", 0.35), ("tiny.en", 0.45)])
+def test_synthetic_five_voice_call(cli, synthetic_calls, tmp_path, model, max_wer):
+    ref_turns, ref_words = synthetic_reference(synthetic_calls, "foundation")
+    net_log = tmp_path / "network.log"
+    env = {"PYTHONPATH": str(SUPPORT), "CALLSCRIBE_NET_LOG": str(net_log)}
+    hyp_turns, hyp_words = hypothesis(
+        transcribe(cli, synthetic_calls / "foundation.wav", tmp_path, "--asr-model", model, env=env))
+
+    mapping = speaker_mapping(ref_turns, hyp_turns)
+    assert sorted(mapping.values()) == sorted({t.speaker for t in ref_turns}), "every speaker found"
+    assert len({t.speaker for t in hyp_turns}) == 5
+    assert attribution_accuracy(ref_words, hyp_words, mapping) >= 0.90
+    assert diarization_error_rate(ref_turns, hyp_turns) < 0.10
+    assert word_error_rate([w for w, _ in ref_words], [w for w, _ in hyp_words]) < max_wer
+    # Nothing phones home: no name lookup, no internet socket, in the whole run.
+    assert not net_log.exists() or net_log.read_text() == ""
+
+
+def test_silent_recording_gives_empty_transcript_and_warning(cli, tmp_path):
+    import subprocess
+    silent = tmp_path / "silent.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "4", str(silent)],
+                   check=True)
+    result = cli("transcribe", silent, "-o", tmp_path / "s.txt", "-o", tmp_path / "s.json")
+    assert result.returncode == 0
+    assert "warning" in result.stderr and "silent" in result.stderr
+    assert (tmp_path / "s.txt").read_text() == ""
+    assert json.loads((tmp_path / "s.json").read_text())["turns"] == []
