@@ -9,5 +9,6 @@ import os
 os.environ["PYANNOTE_METRICS_ENABLED"] = "false"
 # No hub access unless a user names a hub model (see pipeline.models.hub_allowed).
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("HF_HUB_VERBOSITY", "error")  # no retry chatter; our error says what failed
 
 __version__ = "0.1.0"

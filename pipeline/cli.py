@@ -18,7 +18,7 @@ def _quiet_libraries() -> None:
     """Library chatter (lightning checkpoint upgrades, torch deprecations) is not for users."""
     warnings.filterwarnings("ignore")
     for name in ("lightning", "lightning.pytorch", "pytorch_lightning", "lightning_fabric",
-                 "pyannote", "faster_whisper", "speechbrain"):
+                 "pyannote", "faster_whisper", "speechbrain", "huggingface_hub"):
         logging.getLogger(name).setLevel(logging.ERROR)
 
 

@@ -68,7 +68,8 @@ class Recognizer:
             self.model = WhisperModel(path, device=device, compute_type=compute_type,
                                       cpu_threads=settings.cpu_threads)
         except Exception as e:  # hub/network/ctranslate2 errors: the user needs one line
-            hint = "" if Path(path).is_dir() else f"; offline models: {', '.join(load_catalog())} (`callscribe models install`)"
+            bundled = [n for n, e in load_catalog().items() if e.kind == "whisper"]
+            hint = "" if Path(path).is_dir() else f"; offline models: {', '.join(bundled)} (`callscribe models install`)"
             raise ModelMissing(None, f"cannot load speech model '{settings.model}': {str(e).splitlines()[0]}{hint}") from None
 
     def recognize(self, samples: np.ndarray, hotwords: str | None = None) -> Iterator[RecognizedSegment]:
