@@ -1,0 +1,242 @@
+"""Assign roles: which diarized speaker is the moderator, the operator, each briefer, a questioner.
+
+Everything the call offers is counted per speaker (configs/roles.yaml holds the
+phrases): who opens and closes, hand-offs ("let's go to the line of…" makes the next
+speaker a questioner, "I'll turn it over to…" an official), operator phrasing, who
+asks and who answers, how long people talk. Then, in order: the operator is the
+speaker with the most operator phrasing; the officials are the speakers who answer
+and brief most (as many as the call sheet lists); the moderator is whoever of the
+rest hands off most; everyone else is a questioner.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from .callsheet import CallSheet, Official
+from .config import CONFIG_DIR
+from .metrics import normalize_words
+
+NUMBER_WORDS = "ONE TWO THREE FOUR FIVE SIX SEVEN EIGHT NINE TEN".split()
+
+
+@dataclass
+class RoleRules:
+    labels: dict[str, str]
+    cues: dict[str, list[str]]
+    thresholds: dict[str, float]
+
+
+def load_role_rules(path: str | Path = CONFIG_DIR / "roles.yaml") -> RoleRules:
+    data = yaml.safe_load(Path(path).read_text())
+    cues = {kind: [" " + " ".join(normalize_words(p)) + " " for p in phrases]
+            for kind, phrases in data["cues"].items()}
+    return RoleRules(data["labels"], cues, data["thresholds"])
+
+
+@dataclass
+class Role:
+    kind: str                       # moderator | operator | official | questioner
+    label: str                      # what the house transcript prints
+    official: Official | None = None
+
+
+@dataclass
+class SpeakerStats:
+    speaker: str
+    turns: int = 0
+    words: int = 0
+    first_turn: int = 10**9
+    first_substantive: int = 10**9
+    long_turns: int = 0
+    operator_cues: int = 0
+    moderator_cues: int = 0
+    handoffs: int = 0               # turns handing the floor to someone
+    asked: int = 0                  # turns that follow a hand-off to a questioner
+    briefed: int = 0                # turns that follow a hand-off to an official
+    questions: int = 0              # turns that ask
+    answers: int = 0                # turns that follow someone else's question
+    cues_question: int = 0          # short turns after which someone else asks
+    said: list[str] = field(default_factory=list)
+
+
+def _normalized(text: str) -> str:
+    return " " + " ".join(normalize_words(text)) + " "
+
+
+def _has(norm: str, phrases: list[str]) -> bool:
+    return any(p in norm for p in phrases)
+
+
+def _is_question(text: str, norm: str, rules: RoleRules) -> bool:
+    if "?" in text:
+        return True
+    return _has(norm, rules.cues["question"])
+
+
+def speaker_stats(turns: list[tuple[str, str]], rules: RoleRules) -> dict[str, SpeakerStats]:
+    th = rules.thresholds
+    stats: dict[str, SpeakerStats] = {}
+    previous: tuple[str, str, str] | None = None   # speaker, text, normalized
+    for i, (speaker, text) in enumerate(turns):
+        s = stats.setdefault(speaker, SpeakerStats(speaker))
+        norm = _normalized(text)
+        n_words = len(norm.split())
+        s.turns += 1
+        s.words += n_words
+        s.said.append(norm)
+        s.first_turn = min(s.first_turn, i)
+        if n_words >= th["substantive_words"]:
+            s.first_substantive = min(s.first_substantive, i)
+        s.long_turns += n_words >= th["long_turn_words"]
+        s.operator_cues += _has(norm, rules.cues["operator"])
+        s.moderator_cues += _has(norm, rules.cues["moderator"])
+        to_questioner = _has(norm, rules.cues["to_questioner"])
+        to_official = _has(norm, rules.cues["to_official"])
+        s.handoffs += to_questioner or to_official
+        if _is_question(text, norm, rules):
+            s.questions += 1
+        if previous and previous[0] != speaker:
+            prev_speaker, prev_text, prev_norm = previous
+            if _has(prev_norm, rules.cues["to_questioner"]):
+                s.asked += 1
+            elif _has(prev_norm, rules.cues["to_official"]):
+                s.briefed += 1
+            if _is_question(prev_text, prev_norm, rules) and not _has(prev_norm, rules.cues["to_questioner"]):
+                s.answers += 1
+            if _is_question(text, norm, rules) and len(prev_norm.split()) < th["long_turn_words"]:
+                stats[prev_speaker].cues_question += 1
+        previous = (speaker, text, norm)
+    return stats
+
+
+def _official_score(s: SpeakerStats, total_words: int) -> float:
+    return 2 * s.briefed + s.answers + s.long_turns + 10 * s.words / max(1, total_words)
+
+
+def _moderator_score(s: SpeakerStats, first: str, last: str) -> float:
+    return s.handoffs + s.moderator_cues + s.cues_question + 2 * (s.speaker == first) + (s.speaker == last)
+
+
+def _questioner_score(s: SpeakerStats) -> float:
+    return s.asked + 0.5 * s.questions
+
+
+def estimate_official_count(stats: dict[str, SpeakerStats], exclude: set[str]) -> int:
+    """With no call sheet: speakers who brief or answer at length are officials."""
+    total = sum(s.words for s in stats.values())
+    return max(1, sum(1 for s in stats.values() if s.speaker not in exclude
+                      and s.long_turns >= 1 and _official_score(s, total) >= 3))
+
+
+def default_officials(count: int, family: str) -> list[Official]:
+    if count == 1:
+        return [Official(label=family)]
+    return [Official(label=f"{family} {NUMBER_WORDS[i] if i < len(NUMBER_WORDS) else i + 1}") for i in range(count)]
+
+
+def _name_forms(name: str) -> list[str]:
+    words = normalize_words(name)
+    return [" " + " ".join(words) + " ", " " + words[-1] + " "] if words else []
+
+
+def _order_officials(speakers: list[str], officials: list[Official], votes: dict[tuple[str, int], int],
+                     stats: dict[str, SpeakerStats]) -> dict[str, Official]:
+    """Match official speakers to the sheet: by hand-offs to named briefers, else by first substantive turn."""
+    assignment: dict[str, Official] = {}
+    free = list(range(len(officials)))
+    # Strongest name evidence first; what is left goes in order of first substantive turn.
+    for (sp, i), v in sorted(votes.items(), key=lambda kv: -kv[1]):
+        if sp in speakers and sp not in assignment and i in free:
+            assignment[sp] = officials[i]
+            free.remove(i)
+    for sp in sorted(speakers, key=lambda sp: (stats[sp].first_substantive, stats[sp].first_turn)):
+        if sp not in assignment and free:
+            assignment[sp] = officials[free.pop(0)]
+    return assignment
+
+
+def _name_votes(turns: list[tuple[str, str]], officials: list[Official],
+                rules: RoleRules) -> dict[tuple[str, int], int]:
+    """(speaker, official index) -> how often a hand-off just before the speaker names that official.
+
+    A hand-off is a short turn or one with a hand-off phrase; a long question that merely
+    mentions a briefer is not evidence of who answers.
+    """
+    votes: dict[tuple[str, int], int] = {}
+    forms = [_name_forms(o.name) if o.name else [] for o in officials]
+    for (prev_speaker, prev_text), (speaker, _) in zip(turns, turns[1:]):
+        if prev_speaker == speaker:
+            continue
+        prev_norm = _normalized(prev_text)
+        handoff = _has(prev_norm, rules.cues["to_official"]) or len(prev_norm.split()) < 25
+        if not handoff:
+            continue
+        # A hand-off names the next speaker at its very end: "…over to Secretary Blinken."
+        tail = " " + " ".join(prev_norm.split()[-8:]) + " "
+        for i, names in enumerate(forms):
+            if any(form in tail for form in names):
+                votes[(speaker, i)] = votes.get((speaker, i), 0) + 1
+    return votes
+
+
+def assign_roles(turns: list[tuple[str, str]], sheet: CallSheet | None = None,
+                 rules: RoleRules | None = None) -> dict[str, Role]:
+    """Map each speaker id in `turns` ((speaker, text) in time order) to a Role.
+
+    Roles are chosen jointly: a score for each (speaker, role) pair, then the assignment
+    with the highest total (scipy's linear_sum_assignment), with one slot per official
+    on the sheet, at most one moderator and one operator, and any number of questioners.
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    rules = rules or load_role_rules()
+    th, labels = rules.thresholds, rules.labels
+    stats = speaker_stats(turns, rules)
+    if not stats:
+        return {}
+    speakers = list(stats)
+    total = sum(s.words for s in stats.values())
+    first, last = turns[0][0], turns[-1][0]
+    officials = list(sheet.officials) if sheet and sheet.officials else None
+    count = len(officials) if officials else estimate_official_count(stats, set())
+    votes = _name_votes(turns, officials or [], rules)
+
+    FILL = 100.0  # officials on the sheet are present: fill their slots before anything else
+    n = len(speakers)
+    # Columns: official slots, moderator, operator, then one questioner slot per speaker.
+    # Rows: speakers, then "nobody is the moderator" and "nobody is the operator".
+    score = np.full((n + 2, count + 2 + n + 2), -1e6)
+    for r, sp in enumerate(speakers):
+        s = stats[sp]
+        score[r, :count] = FILL + _official_score(s, total)
+        score[r, count] = _moderator_score(s, first, last)
+        if s.operator_cues >= th["operator_min_cues"]:
+            score[r, count + 1] = 3 * s.operator_cues
+        score[r, count + 2:] = _questioner_score(s)
+    score[n, count] = th["moderator_min_score"]
+    score[n + 1, count + 1] = 0.0
+    score[n:, count + 2 + n:] = 0.0
+    rows, cols = linear_sum_assignment(score, maximize=True)
+
+    roles: dict[str, Role] = {}
+    chosen = []
+    for r, c in zip(rows, cols):
+        if r >= n:
+            continue
+        if c < count:
+            chosen.append(speakers[r])
+        elif c == count:
+            roles[speakers[r]] = Role("moderator", labels["moderator"])
+        elif c == count + 1:
+            roles[speakers[r]] = Role("operator", labels["operator"])
+        else:
+            roles[speakers[r]] = Role("questioner", labels["questioner"])
+    officials = officials or default_officials(len(chosen), labels["official_family"])
+    for speaker, official in _order_officials(chosen, officials, votes, stats).items():
+        roles[speaker] = Role("official", official.label, official)
+    return roles
