@@ -54,12 +54,3 @@ def group_turns(words: list[Word]) -> list[Turn]:
 
 def assign_speakers(words: Iterable[Word], diarization: list[Turn]) -> list[Turn]:
     return group_turns(label_words(words, diarization))
-
-
-def number_speakers(turns: list[Turn], diarization: list[Turn]) -> dict[str, str]:
-    """Name clusters SPEAKER 1, SPEAKER 2… in order of first speech (worded turns first)."""
-    order: list[str] = []
-    for t in [*turns, *sorted(diarization, key=lambda t: t.start)]:
-        if t.speaker not in order:
-            order.append(t.speaker)
-    return {speaker: f"SPEAKER {i}" for i, speaker in enumerate(order, 1)}

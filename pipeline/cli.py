@@ -41,7 +41,9 @@ def cli() -> None:
 @cli.command()
 @click.argument("audio", type=click.Path(path_type=Path, dir_okay=True))
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(path_type=Path),
-              help="Output file; the extension picks the format (.txt .json .rttm). Repeatable. Default: text to stdout.")
+              help="Output file; the extension picks the format (.txt .json .srt .vtt .rttm). Repeatable. Default: text to stdout.")
+@click.option("--call-sheet", "call_sheet", type=click.Path(path_type=Path),
+              help="YAML call sheet (title, date, officials…). Default: NAME.yaml beside the audio, if any.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="YAML settings file (see configs/default.yaml).")
 @click.option("--asr-model", help="tiny.en | base (offline), a faster-whisper name or hub id, or a local directory.")
 @click.option("--diarization", help="offline, a pyannote pipeline on the hub, or a local directory holding one.")
@@ -52,9 +54,11 @@ def cli() -> None:
 @click.option("--min-speakers", type=click.IntRange(1), help="At least this many speakers.")
 @click.option("--max-speakers", type=click.IntRange(1), help="At most this many speakers.")
 @click.option("--models-dir", type=click.Path(path_type=Path), help="Where the offline models are installed.")
-def transcribe(audio: Path, outputs: tuple[Path, ...], config_file: Path | None, **options) -> None:
+def transcribe(audio: Path, outputs: tuple[Path, ...], call_sheet: Path | None, config_file: Path | None,
+               **options) -> None:
     """Transcribe one recording AUDIO (any format ffmpeg reads)."""
     from .audio import decode
+    from .callsheet import load_call_sheet, sidecar_for
     from .config import load_settings
     from .output import format_of, write_outputs
 
@@ -69,17 +73,20 @@ def transcribe(audio: Path, outputs: tuple[Path, ...], config_file: Path | None,
             "models_dir": str(options["models_dir"]) if options["models_dir"] else None,
         }))
         settings.hf_token = settings.hf_token or os.environ.get("HF_TOKEN")
+        sheet_path = call_sheet or sidecar_for(audio)
+        sheet = load_call_sheet(sheet_path) if sheet_path else None
         # Decode first: a bad file is refused before any time goes into loading models.
         decoded = decode(audio, settings.audio.min_duration)
         from .transcribe import Transcriber  # imports torch and pyannote: seconds
-        transcript = Transcriber(settings).transcribe_audio(decoded)
+        transcriber = Transcriber(settings)
+        transcript = transcriber.transcribe_audio(decoded, sheet)
         for message in transcript.warnings:
             click.echo(f"callscribe: warning: {audio}: {message}", err=True)
         if outputs:
-            write_outputs(transcript, list(outputs))
+            write_outputs(transcript, list(outputs), transcriber.style)
         else:
             from .render import render_txt
-            click.echo(render_txt(transcript), nl=False)
+            click.echo(render_txt(transcript, transcriber.style), nl=False)
     except CallscribeError as e:
         _fail(e)
 

@@ -25,6 +25,7 @@ class AsrSettings:
     condition_on_previous_text: bool = False
     vad_filter: bool = False
     cpu_threads: int = 0
+    call_sheet_hotwords: bool = False
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Settings:
     diarization: DiarizationSettings = field(default_factory=DiarizationSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     models_dir: str | None = None
+    house_style: str | None = None   # path of the house-format settings; None: configs/house.yaml
     hf_token: str | None = None
 
     @property

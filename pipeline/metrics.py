@@ -110,3 +110,26 @@ def load_stm(path: str | Path) -> list[tuple[str, float, float, str]]:
         if len(fields) >= 5 and not line.startswith(";;"):
             rows.append((fields[2], float(fields[3]), float(fields[4]), fields[5] if len(fields) > 5 else ""))
     return rows
+
+
+def label_accuracy(reference: list[tuple[str, str]], hypothesis: list[tuple[str, str]]) -> float:
+    """Share of aligned words (correct or substituted) published under the right label."""
+    return attribution_accuracy(reference, hypothesis, mapping=None)
+
+
+def inaudible_recall_precision(reference: list[str], hypothesis: list[str], window: int = 3,
+                               marker: str = "inaudible") -> tuple[float, float]:
+    """A hypothesis marker within `window` words of a reference marker (after aligning the
+    word sequences) finds it. Returns (recall, precision); 1.0 where there is nothing to find."""
+    alignment = jiwer.process_words(" ".join(reference) or "<empty>", " ".join(hypothesis) or "<empty>")
+    hyp_to_ref: dict[int, int] = {}
+    for chunk in alignment.alignments[0]:
+        for k in range(chunk.hyp_start_idx, chunk.hyp_end_idx):
+            hyp_to_ref[k] = min(chunk.ref_start_idx + (k - chunk.hyp_start_idx), max(chunk.ref_end_idx - 1, chunk.ref_start_idx))
+    ref_spots = [i for i, w in enumerate(reference) if w == marker]
+    hyp_spots = [hyp_to_ref.get(i, 0) for i, w in enumerate(hypothesis) if w == marker]
+    found = sum(any(abs(r - h) <= window for h in hyp_spots) for r in ref_spots)
+    correct = sum(any(abs(r - h) <= window for r in ref_spots) for h in hyp_spots)
+    recall = found / len(ref_spots) if ref_spots else 1.0
+    precision = correct / len(hyp_spots) if hyp_spots else 1.0
+    return recall, precision

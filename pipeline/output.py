@@ -36,5 +36,5 @@ def write_atomic(files: dict[Path, str]) -> None:
         raise OutputError(e.filename or "output", f"cannot write ({e.strerror})") from None
 
 
-def write_outputs(transcript: Transcript, paths: list[str | Path]) -> None:
-    write_atomic({Path(p): render(transcript, format_of(p)) for p in paths})
+def write_outputs(transcript: Transcript, paths: list[str | Path], style=None) -> None:
+    write_atomic({Path(p): render(transcript, format_of(p), style) for p in paths})

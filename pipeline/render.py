@@ -1,4 +1,4 @@
-"""Render a transcript: house text (.txt), everything (.json), diarization (.rttm)."""
+"""Render a transcript: the house text (.txt), everything (.json), subtitles (.srt, .vtt), RTTM."""
 from __future__ import annotations
 
 import json
@@ -6,62 +6,139 @@ import re
 from pathlib import Path
 
 from . import __version__
-from .types import Transcript
+from .typography import HouseStyle, house_text, load_house_style
+from .types import Transcript, Turn, Word
 
-JSON_SCHEMA = "callscribe.transcript/1"
-FORMATS = ("txt", "json", "rttm")
-
-# A period after these does not end a sentence (so gets one space, not two).
-_ABBREVIATION = re.compile(r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|No|vs)\.)$")
+JSON_SCHEMA = "callscribe.transcript/2"
+FORMATS = ("txt", "json", "srt", "vtt", "rttm")
 
 
-def house_spacing(text: str) -> str:
-    """Collapse whitespace and put two spaces after each sentence-ending . ? !"""
-    words = text.split()
-    out = []
-    for i, word in enumerate(words):
-        out.append(word)
-        if i + 1 < len(words):
-            ends_sentence = word[-1:] in ".?!" or word[-2:] in ('."', ".”", '?"', "?”", '!"', "!”")
-            out.append("  " if ends_sentence and not _ABBREVIATION.search(word) else " ")
-    return "".join(out)
+# ---------------------------------------------------------------- house text
+
+def header_lines(sheet, style: HouseStyle) -> list[str]:
+    """Title, briefer line(s), venue, date, from the call sheet; nothing is invented."""
+    if sheet is None:
+        return []
+    lines = [sheet.title] if sheet.title else []
+    if sheet.on_background:
+        lines.append(style.background_briefer_line)
+    else:
+        lines += [f"{o.name}, {o.title}" if o.title else o.name for o in sheet.officials if o.name]
+    lines.append(sheet.venue or style.default_venue)
+    if style.show_date and sheet.date:
+        lines.append(f"{sheet.date:%B} {sheet.date.day}, {sheet.date.year}")
+    return lines
 
 
-def render_txt(t: Transcript) -> str:
-    paragraphs = [f"{t.speaker_labels[turn.speaker]}:  {house_spacing(turn.text)}"
-                  for turn in t.turns if turn.text]
-    return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
+def render_house(turns: list[tuple[str, list[str]]], header: list[str], style: HouseStyle) -> str:
+    """The published document: header lines, then `LABEL:  text` paragraphs; continuation
+    paragraphs of a turn carry no label."""
+    colon = ":" + " " * style.sentence_spacing
+    blocks = list(header)
+    for label, paragraphs in turns:
+        for i, paragraph in enumerate(p for p in paragraphs if p.strip()):
+            text = house_text(paragraph, style)
+            blocks.append(f"{label}{colon}{text}" if i == 0 else text)
+    if style.end_marker and turns:
+        blocks.append(style.end_marker)
+    return "\n\n".join(blocks) + "\n" if blocks else ""
 
+
+def paragraphs(words: list[Word], style: HouseStyle) -> list[str]:
+    """Split a long turn at a sentence boundary once it passes paragraph_min_words, and
+    before it runs much past paragraph_words."""
+    out, current = [], []
+    for word in words:
+        current.append(word.text.strip())
+        ends_sentence = current[-1][-1:] in ".?!"
+        if ends_sentence and len(current) >= style.paragraph_min_words:
+            out.append(" ".join(current))
+            current = []
+    if current:
+        if out and len(current) < style.paragraph_min_words // 4:
+            out[-1] += " " + " ".join(current)  # no stub paragraph at the end
+        else:
+            out.append(" ".join(current))
+    return out
+
+
+def published_turns(t: Transcript) -> list[Turn]:
+    """Turns as published: consecutive turns under the same label become one."""
+    merged: list[Turn] = []
+    for turn in t.turns:
+        if not turn.words:
+            continue
+        if merged and t.speaker_labels.get(merged[-1].speaker) == t.speaker_labels.get(turn.speaker) \
+                and t.roles.get(turn.speaker) != "questioner":
+            merged[-1] = Turn(merged[-1].speaker, merged[-1].start, turn.end, merged[-1].words + turn.words)
+        else:
+            merged.append(turn)
+    return merged
+
+
+def render_txt(t: Transcript, style: HouseStyle | None = None) -> str:
+    style = style or load_house_style()
+    turns = [(t.speaker_labels[turn.speaker], paragraphs(turn.words, style)) for turn in published_turns(t)]
+    return render_house(turns, header_lines(t.sheet, style), style)
+
+
+# ---------------------------------------------------------------- machine-readable
 
 def _round(x: float) -> float:
     return round(x, 3)
 
 
-def render_json(t: Transcript) -> str:
+def speaker_ids(t: Transcript) -> dict[str, str]:
+    """Stable ids with role names for RTTM and JSON: MODERATOR, SENIOR_…_ONE, QUESTION_1, …"""
+    ids, questioners = {}, 0
+    for speaker, label in t.speaker_labels.items():
+        if t.roles.get(speaker) == "questioner" or label == "QUESTION":
+            questioners += 1
+            ids[speaker] = f"{label}_{questioners}".replace(" ", "_")
+        else:
+            ids[speaker] = label.replace(" ", "_")
+    return ids
+
+
+def _sheet_json(sheet) -> dict | None:
+    if sheet is None:
+        return None
+    officials = [{"label": o.label, **({} if sheet.on_background else {"name": o.name, "title": o.title})}
+                 for o in sheet.officials]
+    return {"title": sheet.title, "date": sheet.date.isoformat() if sheet.date else None, "venue": sheet.venue,
+            "ground_rules": sheet.ground_rules, "officials": officials}
+
+
+def render_json(t: Transcript, style: HouseStyle | None = None) -> str:
+    style = style or load_house_style()
+    ids = speaker_ids(t)
     data = {
         "schema": JSON_SCHEMA,
         "callscribe_version": __version__,
         "audio": {"path": t.audio_path, "duration": _round(t.duration)},
+        "call_sheet": _sheet_json(t.sheet),
         "models": t.models,
         "settings": t.settings,
-        "speakers": [{"id": k, "label": v} for k, v in t.speaker_labels.items()],
+        "speakers": [{"id": ids[k], "cluster": k, "role": t.roles.get(k), "label": v}
+                     for k, v in t.speaker_labels.items()],
         "turns": [
             {
-                "speaker": turn.speaker,
+                "speaker": ids[turn.speaker],
                 "label": t.speaker_labels[turn.speaker],
                 "start": _round(turn.start),
                 "end": _round(turn.end),
-                "text": house_spacing(turn.text),
+                "text": house_text(turn.text, style),
                 "words": [
                     {"text": w.text.strip(), "start": _round(w.start), "end": _round(w.end),
-                     "probability": round(w.probability, 4), "speaker": w.speaker}
+                     "probability": round(w.probability, 4)}
                     for w in turn.words
                 ],
             }
             for turn in t.turns
         ],
         "diarization": [
-            {"speaker": d.speaker, "start": _round(d.start), "end": _round(d.end)} for d in t.diarization
+            {"speaker": ids.get(d.speaker, d.speaker), "start": _round(d.start), "end": _round(d.end)}
+            for d in t.diarization
         ],
         "timings": {k: round(v, 3) for k, v in t.timings.items()},
         "warnings": t.warnings,
@@ -69,17 +146,52 @@ def render_json(t: Transcript) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_rttm(t: Transcript) -> str:
+def render_rttm(t: Transcript, style: HouseStyle | None = None) -> str:
     uri = re.sub(r"\s+", "_", Path(t.audio_path).stem) or "audio"
-    lines = []
-    for d in t.diarization:
-        label = t.speaker_labels.get(d.speaker, d.speaker).replace(" ", "_")
-        lines.append(f"SPEAKER {uri} 1 {d.start:.3f} {d.end - d.start:.3f} <NA> <NA> {label} <NA> <NA>")
+    ids = speaker_ids(t)
+    lines = [f"SPEAKER {uri} 1 {d.start:.3f} {d.end - d.start:.3f} <NA> <NA> {ids.get(d.speaker, d.speaker)} <NA> <NA>"
+             for d in t.diarization]
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-RENDERERS = {"txt": render_txt, "json": render_json, "rttm": render_rttm}
+def cues(t: Transcript, max_seconds: float = 6.0, max_chars: int = 90) -> list[tuple[float, float, str, str]]:
+    """(start, end, label, text) subtitle cues: within one turn, broken at sentence ends or length."""
+    out = []
+    for turn in published_turns(t):
+        current: list[Word] = []
+        for word in turn.words:
+            current.append(word)
+            text = " ".join(w.text.strip() for w in current)
+            if text[-1:] in ".?!" or current[-1].end - current[0].start >= max_seconds or len(text) >= max_chars:
+                out.append((current[0].start, current[-1].end, t.speaker_labels[turn.speaker], text))
+                current = []
+        if current:
+            out.append((current[0].start, current[-1].end, t.speaker_labels[turn.speaker],
+                        " ".join(w.text.strip() for w in current)))
+    return out
 
 
-def render(t: Transcript, fmt: str) -> str:
-    return RENDERERS[fmt](t)
+def _timestamp(seconds: float, separator: str) -> str:
+    ms = int(round(seconds * 1000))
+    return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d}{separator}{ms % 1000:03d}"
+
+
+def render_srt(t: Transcript, style: HouseStyle | None = None) -> str:
+    style = style or load_house_style()
+    blocks = [f"{i}\n{_timestamp(s, ',')} --> {_timestamp(e, ',')}\n{label}: {house_text(text, style)}"
+              for i, (s, e, label, text) in enumerate(cues(t), 1)]
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def render_vtt(t: Transcript, style: HouseStyle | None = None) -> str:
+    style = style or load_house_style()
+    blocks = [f"{_timestamp(s, '.')} --> {_timestamp(e, '.')}\n<v {label}>{house_text(text, style)}"
+              for s, e, label, text in cues(t)]
+    return "WEBVTT\n\n" + "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+RENDERERS = {"txt": render_txt, "json": render_json, "srt": render_srt, "vtt": render_vtt, "rttm": render_rttm}
+
+
+def render(t: Transcript, fmt: str, style: HouseStyle | None = None) -> str:
+    return RENDERERS[fmt](t, style)

@@ -5,11 +5,16 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .align import assign_speakers, number_speakers
+from .align import assign_speakers
 from .audio import SAMPLE_RATE, Audio, decode, is_silent
+from .callsheet import CallSheet
 from .config import Settings
 from .diarize import Diarizer
+from .inaudible import mark_inaudible
 from .recognize import Recognizer, resolve_compute_type, resolve_device
+from .redact import redact_turns
+from .roles import assign_roles
+from .typography import load_house_style
 from .types import Transcript
 
 
@@ -25,6 +30,7 @@ class Transcriber:
 
     def __init__(self, settings: Settings):
         self.settings = settings
+        self.style = load_house_style(settings.house_style)
         self.device = resolve_device(settings.asr.device)
         self.compute_type = resolve_compute_type(settings.asr.compute_type, self.device)
         self.load_timings: dict[str, float] = {}
@@ -39,33 +45,55 @@ class Transcriber:
             "diarization": {"name": self.settings.diarization.model, "device": self.device},
         }
 
-    def transcribe(self, path: str | Path, num_speakers: int | None = None,
-                   min_speakers: int | None = None, max_speakers: int | None = None) -> Transcript:
+    def transcribe(self, path: str | Path, sheet: CallSheet | None = None) -> Transcript:
         audio = decode(path, self.settings.audio.min_duration)
-        return self.transcribe_audio(audio, num_speakers, min_speakers, max_speakers)
+        return self.transcribe_audio(audio, sheet)
 
-    def transcribe_audio(self, audio: Audio, num_speakers: int | None = None,
-                         min_speakers: int | None = None, max_speakers: int | None = None) -> Transcript:
+    def transcribe_audio(self, audio: Audio, sheet: CallSheet | None = None) -> Transcript:
         """Transcribe already decoded audio (so bad files are refused before models load)."""
         path = audio.path
         timings: dict[str, float] = {"decode": audio.decode_seconds}
         transcript = Transcript(
             audio_path=str(path), duration=audio.duration, turns=[], diarization=[],
             speaker_labels={}, settings=self.settings.to_dict(), models=self.describe_models(),
-            timings=timings,
+            timings=timings, sheet=sheet,
         )
         if is_silent(audio.samples, self.settings.audio.silence_dbfs):
             transcript.warnings.append("the recording is silent: no speech to transcribe")
             return transcript
         with _timed(timings, "diarization"):
-            diarization = self.diarizer.diarize(audio.samples, SAMPLE_RATE, Path(path).stem,
-                                                num_speakers, min_speakers, max_speakers)
+            diarization = self.diarizer.diarize(audio.samples, SAMPLE_RATE, Path(path).stem)
         with _timed(timings, "recognition"):
-            words = [w for seg in self.recognizer.recognize(audio.samples) for w in seg.words]
+            hotwords = self._hotwords(sheet) if self.settings.asr.call_sheet_hotwords else None
+            words = [w for seg in self.recognizer.recognize(audio.samples, hotwords) for w in seg.words]
+        with _timed(timings, "roles"):
+            # Roles are judged on everything the recognizer heard, before unsure words
+            # become (inaudible): a half-heard "press one then zero" still marks the operator.
+            heard = assign_speakers(words, diarization.exclusive)
+            roles = assign_roles([(t.speaker, t.text) for t in heard], sheet)
+            transcript.roles = {sp: r.kind for sp, r in roles.items()}
+            transcript.speaker_labels = {sp: r.label for sp, r in roles.items()}
+            for d in diarization.turns:  # speakers diarization heard but who said no word
+                transcript.roles.setdefault(d.speaker, "questioner")
+                transcript.speaker_labels.setdefault(d.speaker, "QUESTION")
         with _timed(timings, "alignment"):
-            transcript.turns = assign_speakers(words, diarization.exclusive)
+            marks = self.style.inaudible
+            marked = mark_inaudible(words, diarization.exclusive, marks["max_probability"],
+                                    int(marks["min_run_words"]), marks["min_gap_seconds"])
+            turns = assign_speakers(marked, diarization.exclusive)
             transcript.diarization = diarization.turns
-            transcript.speaker_labels = number_speakers(transcript.turns, diarization.turns)
+            if sheet is not None and sheet.on_background:
+                officials = {sp for sp, kind in transcript.roles.items() if kind == "official"}
+                turns = redact_turns(turns, sheet, officials)
+            transcript.turns = turns
         if not words:
             transcript.warnings.append("no words were recognized in the recording")
         return transcript
+
+    @staticmethod
+    def _hotwords(sheet: CallSheet | None) -> str | None:
+        """Names and vocabulary from the call sheet, so the recognizer spells them (and redaction finds them)."""
+        if sheet is None:
+            return None
+        words = [*sheet.briefer_names(), *([sheet.moderator] if sheet.moderator else []), *sheet.vocabulary]
+        return " ".join(words) or None

@@ -37,11 +37,13 @@ class Transcript:
     duration: float
     turns: list[Turn]                 # speaker-attributed runs of words, in time order
     diarization: list[Turn]           # the raw speaker turns (no words)
-    speaker_labels: dict[str, str]    # cluster name -> printed label ("SPEAKER 1")
+    speaker_labels: dict[str, str]    # cluster name -> printed label (MODERATOR, QUESTION, …)
     settings: dict = field(default_factory=dict)
     models: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    roles: dict[str, str] = field(default_factory=dict)      # cluster name -> moderator/operator/official/questioner
+    sheet: object | None = None                              # the CallSheet, if any
 
     @property
     def words(self) -> list[Word]:

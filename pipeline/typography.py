@@ -31,8 +31,8 @@ class HouseStyle:
     inaudible: dict[str, float] = field(default_factory=dict)
 
 
-def load_house_style(path: str | Path = CONFIG_DIR / "house.yaml", **overrides) -> HouseStyle:
-    data = yaml.safe_load(Path(path).read_text()) or {}
+def load_house_style(path: str | Path | None = None, **overrides) -> HouseStyle:
+    data = yaml.safe_load(Path(path or CONFIG_DIR / "house.yaml").read_text()) or {}
     data.update({k: v for k, v in overrides.items() if v is not None})
     return HouseStyle(**data)
 
@@ -106,9 +106,29 @@ def space_sentences(text: str, spaces: int, abbreviations: list[str]) -> str:
     return "".join(out)
 
 
+def inaudible_case(text: str) -> str:
+    """House casing of the marker, as the published transcripts write it.
+
+    Standing alone: `(Inaudible.)`; opening a sentence: `(Inaudible) the first one.`;
+    inside or ending a sentence: `(inaudible)`, followed by the sentence's punctuation.
+    """
+    def repl(m: re.Match) -> str:
+        before = text[: m.start()].rstrip()
+        after = text[m.end():].strip()
+        punct = m.group(2) or m.group(1)          # a period inside the marker ends the sentence too
+        opens = not before or before[-1] in ".?!)"
+        closes = punct in (".", "?", "!") or not after
+        if opens and closes:
+            return "(Inaudible.)" if punct in (".", "") else f"(Inaudible){punct}"
+        if opens:
+            return "(Inaudible)" + (m.group(2) or "")
+        return "(inaudible)" + punct
+    return re.sub(r"\([Ii]naudible(\.?)\)([.,;:?!]?)", repl, text)
+
+
 def house_text(text: str, style: HouseStyle) -> str:
     """Recognizer text -> house text (idempotent on house text)."""
-    text = curly_quotes(text)
+    text = inaudible_case(curly_quotes(text))
     text = mark_restarts(text)
     text = us_spelling(apply_spellings(text, style.spellings))
     if style.spell_small_numbers:

@@ -5,6 +5,9 @@ For each script NAME.yaml this writes, into the output folder (default samples/g
   NAME.wav      16 kHz mono telephone-band call with light noise
   NAME.rttm     reference speaker turns (speaker ids from the script)
   NAME.ref.json reference turns with speaker id, label, times and words
+  NAME.yaml     the call sheet, when the script has one (found beside the audio)
+A word written {inaudible:word} in a script is spoken buried in loud noise; the
+reference has (inaudible) there.
 Everything is deterministic (fixed gaps and noise seed), so generated audio stays out of git.
 
 Usage: python samples/make_calls.py [SCRIPT.yaml ...] [--out DIR]
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import tempfile
 import zlib
@@ -37,6 +41,23 @@ def speak(text: str, voice: str, wpm: int, pitch: int = 50) -> np.ndarray:
     return speech[voiced[0]: voiced[-1] + 1] if len(voiced) else speech
 
 
+INAUDIBLE = re.compile(r"\{inaudible:([^}]*)\}")
+
+
+def speak_with_noise(text: str, voice: dict, wpm: int, rng: np.random.Generator) -> np.ndarray:
+    """Speak a turn; {inaudible:…} parts are spoken under noise 12 dB louder than the speech."""
+    pieces = []
+    for i, part in enumerate(INAUDIBLE.split(text)):
+        if not part.strip():
+            continue
+        speech = speak(part, voice["voice"], voice.get("wpm", wpm), voice.get("pitch", 50))
+        if i % 2 == 1:  # the captured group: bury it
+            loud = np.sqrt(np.mean(speech ** 2)) * 4
+            speech = speech + rng.standard_normal(len(speech)).astype(np.float32) * loud
+        pieces += [speech, np.zeros(int(0.08 * RATE), np.float32)]
+    return np.concatenate(pieces)
+
+
 def telephone(audio: np.ndarray, seed: int, noise_db: float) -> np.ndarray:
     """Band-limit to 300-3400 Hz and add light white noise, like a conference line."""
     spectrum = np.fft.rfft(audio)
@@ -58,9 +79,10 @@ def make_call(script_path: Path, out_dir: Path) -> Path:
     pieces, turns, t = [np.zeros(int(0.5 * RATE), np.float32)], [], 0.5
     for speaker, text in script["turns"]:
         voice = speakers[speaker]
-        speech = speak(text, voice["voice"], voice.get("wpm", wpm), voice.get("pitch", 50))
+        speech = speak_with_noise(text, voice, wpm, rng)
         turns.append({"speaker": speaker, "label": speakers[speaker]["label"],
-                      "start": round(t, 3), "end": round(t + len(speech) / RATE, 3), "text": text})
+                      "start": round(t, 3), "end": round(t + len(speech) / RATE, 3),
+                      "text": INAUDIBLE.sub("(inaudible)", text)})
         gap = float(rng.uniform(0.4, 0.9))
         pieces += [speech, np.zeros(int(gap * RATE), np.float32)]
         t += len(speech) / RATE + int(gap * RATE) / RATE
@@ -76,6 +98,8 @@ def make_call(script_path: Path, out_dir: Path) -> Path:
             f.write(f"SPEAKER {script_path.stem} 1 {turn['start']:.3f} {turn['end'] - turn['start']:.3f} "
                     f"<NA> <NA> {turn['speaker']} <NA> <NA>\n")
     Path(f"{stem}.ref.json").write_text(json.dumps({"speakers": speakers, "turns": turns}, indent=2) + "\n")
+    if script.get("call_sheet"):
+        Path(f"{stem}.yaml").write_text(yaml.safe_dump(script["call_sheet"], sort_keys=False, allow_unicode=True))
     return Path(f"{stem}.wav")
 
 

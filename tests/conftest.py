@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+import sys
+sys.path.insert(0, str(Path(__file__).parent))
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "samples" / "generated"

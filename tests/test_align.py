@@ -1,4 +1,4 @@
-from pipeline.align import UNKNOWN_SPEAKER, assign_speakers, label_words, number_speakers
+from pipeline.align import UNKNOWN_SPEAKER, assign_speakers, label_words
 from pipeline.types import Turn, Word
 
 
@@ -34,8 +34,3 @@ def test_segment_is_split_where_the_speaker_changes():
 def test_consecutive_words_of_one_speaker_form_one_turn():
     turns = assign_speakers([w("a", 0.1, 0.2), w("b", 0.3, 0.4), w("c", 4.6, 4.7)], [Turn("A", 0, 6)])
     assert len(turns) == 1 and turns[0].text == "a b c"
-
-
-def test_speakers_are_numbered_in_order_of_first_speech():
-    turns = assign_speakers([w("x", 2.5, 2.6), w("y", 5.0, 5.1)], TURNS)
-    assert number_speakers(turns, TURNS) == {"B": "SPEAKER 1", "A": "SPEAKER 2"}

@@ -2,7 +2,8 @@ import json
 
 from pipeline.output import format_of, write_atomic, write_outputs
 from pipeline.errors import OutputError
-from pipeline.render import house_spacing, render_json, render_rttm, render_txt
+from pipeline.render import render_json, render_rttm, render_txt
+from pipeline.typography import load_house_style, space_sentences
 from pipeline.types import Transcript, Turn, Word
 
 import pytest
@@ -22,7 +23,8 @@ def make_transcript() -> Transcript:
 
 
 def test_two_spaces_after_sentences_but_not_abbreviations():
-    assert house_spacing(" Hello.  The U.S. team met Mr. Smith?  Yes! ok") == \
+    abbreviations = load_house_style().abbreviations
+    assert space_sentences(" Hello.  The U.S. team met Mr. Smith?  Yes! ok", 2, abbreviations) == \
         "Hello.  The U.S. team met Mr. Smith?  Yes!  ok"
 
 
@@ -38,12 +40,11 @@ def test_txt_of_empty_transcript_is_empty():
 
 def test_json_carries_words_turns_models_and_settings():
     data = json.loads(render_json(make_transcript()))
-    assert data["schema"] == "callscribe.transcript/1"
-    assert data["turns"][0]["label"] == "SPEAKER 1"
-    assert data["turns"][0]["words"][1] == {"text": "everyone.", "start": 0.8, "end": 1.2,
-                                            "probability": 0.95, "speaker": "s0"}
+    assert data["schema"] == "callscribe.transcript/2"
+    assert data["turns"][0]["label"] == "SPEAKER 1" and data["turns"][0]["speaker"] == "SPEAKER_1"
+    assert data["turns"][0]["words"][1] == {"text": "everyone.", "start": 0.8, "end": 1.2, "probability": 0.95}
     assert data["models"]["asr"]["name"] == "base" and data["settings"]["asr"]["model"] == "base"
-    assert data["diarization"][1] == {"speaker": "s1", "start": 1.95, "end": 2.5}
+    assert data["diarization"][1] == {"speaker": "SPEAKER_2", "start": 1.95, "end": 2.5}
 
 
 def test_rttm_lines_are_well_formed():
