@@ -15,7 +15,9 @@ import json
 from pathlib import Path
 
 from pipeline.align import label_words
-from pipeline.metrics import (attribution_accuracy, diarization_error_rate, load_rttm, load_stm,
+from pipeline.callsheet import load_call_sheet
+from pipeline.redact import leaks
+from pipeline.metrics import (inaudible_recall_precision, label_accuracy, attribution_accuracy, diarization_error_rate, load_rttm, load_stm,
                               normalize_words, speaker_mapping, word_error_rate)
 from pipeline.types import Turn, Word
 
@@ -30,7 +32,7 @@ def main() -> None:
 
     hyp = json.loads(args.hypothesis.read_text())
     hyp_turns = [Turn(d["speaker"], d["start"], d["end"]) for d in hyp["diarization"]]
-    hyp_words = [(w, x["speaker"]) for t in hyp["turns"] for x in t["words"] for w in normalize_words(x["text"])]
+    hyp_words = [(w, t["speaker"]) for t in hyp["turns"] for x in t["words"] for w in normalize_words(x["text"])]
     if args.ref:
         ref = json.loads(args.ref.read_text())["turns"]
         ref_turns = [Turn(t["speaker"], t["start"], t["end"]) for t in ref]
@@ -46,6 +48,17 @@ def main() -> None:
     print(f"DER          {100 * diarization_error_rate(ref_turns, hyp_turns):.1f} %")
     print(f"WER          {100 * word_error_rate([w for w, _ in ref_words], [w for w, _ in hyp_words]):.1f} %")
     print(f"attribution  {100 * attribution_accuracy(ref_words, hyp_words, mapping):.1f} % of aligned words")
+    if args.ref:
+        # The published view: labels, (inaudible) markers, redaction.
+        ref_labels = [(w, t["label"]) for t in ref for w in normalize_words(t["text"])]
+        hyp_labels = [(w, t["label"]) for t in hyp["turns"] for x in t["words"] for w in normalize_words(x["text"])]
+        recall, precision = inaudible_recall_precision([w for w, _ in ref_labels], [w for w, _ in hyp_labels])
+        print(f"labels       {100 * label_accuracy(ref_labels, hyp_labels):.1f} % of aligned words under the right label")
+        print(f"inaudible    recall {100 * recall:.0f} %, precision {100 * precision:.0f} %")
+        sheet_path = args.ref.with_name(args.ref.name.replace(".ref.json", ".yaml"))
+        if sheet_path.exists():
+            found = leaks(args.hypothesis.read_text(), load_call_sheet(sheet_path))
+            print(f"name leaks   {len(found)} {found if found else ''}")
 
 
 if __name__ == "__main__":
