@@ -38,6 +38,7 @@ class CallSheet:
     ground_rules: str = "background"
     officials: list[Official] = field(default_factory=list)
     moderator: str | None = None           # the moderator's name, if known
+    moderator_label: str = "MODERATOR"     # on the record a named chair prints as e.g. MR PRICE
     vocabulary: list[str] = field(default_factory=list)
 
     @property
@@ -91,11 +92,12 @@ def parse_call_sheet(data: dict, path: object = "call sheet") -> CallSheet:
         officials.append(Official(label=_text(entry["label"], "label", path).upper(),
                                   name=_text(entry.get("name"), "name", path),
                                   title=_text(entry.get("title"), "title", path)))
-    moderator = data.get("moderator")
+    moderator, moderator_label = data.get("moderator"), "MODERATOR"
     if isinstance(moderator, dict):
-        bad = set(moderator) - {"name"}
+        bad = set(moderator) - {"name", "label"}
         if bad:
-            raise ConfigError(path, f"unknown key '{sorted(bad)[0]}' in moderator (known: name)")
+            raise ConfigError(path, f"unknown key '{sorted(bad)[0]}' in moderator (known: name, label)")
+        moderator_label = (_text(moderator.get("label"), "moderator label", path) or "MODERATOR").upper()
         moderator = moderator.get("name")
     vocabulary = data.get("vocabulary") or []
     if not isinstance(vocabulary, list):
@@ -103,6 +105,7 @@ def parse_call_sheet(data: dict, path: object = "call sheet") -> CallSheet:
     return CallSheet(
         title=_text(data.get("title"), "title", path), date=date, venue=_text(data.get("venue"), "venue", path),
         ground_rules=rules, officials=officials, moderator=_text(moderator, "moderator", path),
+        moderator_label=moderator_label,
         vocabulary=[str(v) for v in vocabulary],
     )
 

@@ -72,8 +72,10 @@ def _has(norm: str, phrases: list[str]) -> bool:
     return any(p in norm for p in phrases)
 
 
-def _is_question(text: str, norm: str, rules: RoleRules) -> bool:
+def _is_question(text: str, norm: str, rules: RoleRules, punctuated: bool = True) -> bool:
     if "?" in text:
+        return True
+    if not punctuated and _has(norm, rules.cues["question_unpunctuated"]):
         return True
     return _has(norm, rules.cues["question"])
 
@@ -82,6 +84,7 @@ def speaker_stats(turns: list[tuple[str, str]], rules: RoleRules) -> dict[str, S
     th = rules.thresholds
     stats: dict[str, SpeakerStats] = {}
     previous: tuple[str, str, str] | None = None   # speaker, text, normalized
+    punctuated = any(c in text for _, text in turns for c in ".?!")
     for i, (speaker, text) in enumerate(turns):
         s = stats.setdefault(speaker, SpeakerStats(speaker))
         norm = _normalized(text)
@@ -98,7 +101,7 @@ def speaker_stats(turns: list[tuple[str, str]], rules: RoleRules) -> dict[str, S
         to_questioner = _has(norm, rules.cues["to_questioner"])
         to_official = _has(norm, rules.cues["to_official"])
         s.handoffs += to_questioner or to_official
-        if _is_question(text, norm, rules):
+        if _is_question(text, norm, rules, punctuated):
             s.questions += 1
         if previous and previous[0] != speaker:
             prev_speaker, prev_text, prev_norm = previous
@@ -106,9 +109,9 @@ def speaker_stats(turns: list[tuple[str, str]], rules: RoleRules) -> dict[str, S
                 s.asked += 1
             elif _has(prev_norm, rules.cues["to_official"]):
                 s.briefed += 1
-            if _is_question(prev_text, prev_norm, rules) and not _has(prev_norm, rules.cues["to_questioner"]):
+            if _is_question(prev_text, prev_norm, rules, punctuated) and not _has(prev_norm, rules.cues["to_questioner"]):
                 s.answers += 1
-            if _is_question(text, norm, rules) and len(prev_norm.split()) < th["long_turn_words"]:
+            if _is_question(text, norm, rules, punctuated) and len(prev_norm.split()) < th["long_turn_words"]:
                 stats[prev_speaker].cues_question += 1
         previous = (speaker, text, norm)
     return stats
@@ -160,6 +163,13 @@ def _order_officials(speakers: list[str], officials: list[Official], votes: dict
     return assignment
 
 
+def _order_chairs(roles: dict[str, "Role"], stats: dict[str, SpeakerStats], generic: str) -> None:
+    """Two chairs (a host's moderator and the sheet's named chair): the host opens the floor first."""
+    chairs = sorted((sp for sp, r in roles.items() if r.kind == "moderator"), key=lambda sp: stats[sp].first_turn)
+    if len(chairs) == 2 and roles[chairs[0]].label != generic:
+        roles[chairs[0]], roles[chairs[1]] = roles[chairs[1]], roles[chairs[0]]
+
+
 def _name_votes(turns: list[tuple[str, str]], officials: list[Official],
                 rules: RoleRules) -> dict[tuple[str, int], int]:
     """(speaker, official index) -> how often a hand-off just before the speaker names that official.
@@ -206,21 +216,29 @@ def assign_roles(turns: list[tuple[str, str]], sheet: CallSheet | None = None,
     count = len(officials) if officials else estimate_official_count(stats, set())
     votes = _name_votes(turns, officials or [], rules)
 
-    FILL = 100.0  # officials on the sheet are present: fill their slots before anything else
+    FILL = 100.0  # people the sheet lists are on the call: fill their slots before anything else
+    chair = sheet.moderator_label if sheet and sheet.moderator_label != labels["moderator"] else None
     n = len(speakers)
-    # Columns: official slots, moderator, operator, then one questioner slot per speaker.
-    # Rows: speakers, then "nobody is the moderator" and "nobody is the operator".
-    score = np.full((n + 2, count + 2 + n + 2), -1e6)
+    # Columns: official slots, the sheet's named chair (if any), moderator, operator, then one
+    # questioner slot per speaker. Rows: speakers, then "nobody is the moderator" and
+    # "nobody is the operator".
+    c_chair = count
+    c_mod = count + (1 if chair else 0)
+    c_op = c_mod + 1
+    c_q = c_op + 1
+    score = np.full((n + 2, c_q + n + 2), -1e6)
     for r, sp in enumerate(speakers):
         s = stats[sp]
         score[r, :count] = FILL + _official_score(s, total)
-        score[r, count] = _moderator_score(s, first, last)
+        if chair:
+            score[r, c_chair] = FILL + _moderator_score(s, first, last)
+        score[r, c_mod] = _moderator_score(s, first, last)
         if s.operator_cues >= th["operator_min_cues"]:
-            score[r, count + 1] = 3 * s.operator_cues
-        score[r, count + 2:] = _questioner_score(s)
-    score[n, count] = th["moderator_min_score"]
-    score[n + 1, count + 1] = 0.0
-    score[n:, count + 2 + n:] = 0.0
+            score[r, c_op] = 3 * s.operator_cues
+        score[r, c_q:] = _questioner_score(s)
+    score[n, c_mod] = th["moderator_min_score"]
+    score[n + 1, c_op] = 0.0
+    score[n:, c_q + n:] = 0.0
     rows, cols = linear_sum_assignment(score, maximize=True)
 
     roles: dict[str, Role] = {}
@@ -230,12 +248,15 @@ def assign_roles(turns: list[tuple[str, str]], sheet: CallSheet | None = None,
             continue
         if c < count:
             chosen.append(speakers[r])
-        elif c == count:
+        elif chair and c == c_chair:
+            roles[speakers[r]] = Role("moderator", chair)
+        elif c == c_mod:
             roles[speakers[r]] = Role("moderator", labels["moderator"])
-        elif c == count + 1:
+        elif c == c_op:
             roles[speakers[r]] = Role("operator", labels["operator"])
         else:
             roles[speakers[r]] = Role("questioner", labels["questioner"])
+    _order_chairs(roles, stats, labels["moderator"])
     officials = officials or default_officials(len(chosen), labels["official_family"])
     for speaker, official in _order_officials(chosen, officials, votes, stats).items():
         roles[speaker] = Role("official", official.label, official)

@@ -8,7 +8,16 @@ from pathlib import Path
 from pipeline.callsheet import CallSheet, Official
 from pipeline.house import parse_house
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+def _find_shared() -> Path:
+    """The project's shared/ folder: beside the checkout (as on the team's machines and in CI)."""
+    here = Path(__file__).resolve().parent.parent
+    for folder in [here.parent / "shared", *(p / "shared" for p in here.parents)]:
+        if (folder / "transcripts").is_dir():
+            return folder
+    raise FileNotFoundError(f"shared/transcripts not found beside {here}: the real transcripts are needed")
+
+
+SHARED = _find_shared()
 NUMBERS = ["ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX"]
 ROLE_LABELS = {"MODERATOR", "OPERATOR", "QUESTION"}
 # Misspelt labels in the published feed: the same person as the label they point to.
@@ -55,10 +64,22 @@ def load_real_call(path: Path) -> RealCall:
                 officials.append(Official(label=label, name=_spoken_name(label)))
         turns.append((speaker, turn.text))
         labels.append(label)
+    # A named participant who only chairs (short turns, a small share of the call: the
+    # spokesperson calling on reporters at a press availability) is the sheet's moderator
+    # under their own label, as a press office would list them.
+    words = {o.label: sum(len(t.text.split()) for t in doc.turns if LABEL_TYPOS.get(path.stem, {}).get(t.label, t.label) == o.label)
+             for o in officials}
+    turns_of = {o.label: sum(1 for l in labels if l == o.label) for o in officials}
+    total = sum(len(t.text.split()) for t in doc.turns)
+    chairs = [o for o in officials if len(officials) > 1 and "OFFICIAL" not in o.label
+              and words[o.label] / turns_of[o.label] < 40 and words[o.label] < 0.15 * total]
+    moderator_label = chairs[0].label if len(chairs) == 1 else "MODERATOR"
+    officials = [o for o in officials if o.label != moderator_label]
     # A call sheet lists officials in label order: ONE, TWO, THREE.
     officials.sort(key=lambda o: NUMBERS.index(o.label.split()[-1]) if o.label.split()[-1] in NUMBERS else 0)
     on_record = any(not re.search(r"OFFICIAL", o.label) for o in officials)
-    sheet = CallSheet(ground_rules="on-the-record" if on_record else "background", officials=officials)
+    sheet = CallSheet(ground_rules="on-the-record" if on_record else "background", officials=officials,
+                      moderator_label=moderator_label)
     return RealCall(path.stem, turns, labels, sheet)
 
 
