@@ -7,12 +7,13 @@ STAMP := $(VENV)/.installed
 SYSTEM_TOOLS := ffmpeg ffprobe espeak-ng sox
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup system-deps models samples test clean help
+.PHONY: setup system-deps models samples test clean help transcripts
 
 help:
 	@echo "make setup    virtual environment, pinned packages, ffmpeg/espeak-ng/sox, offline models"
 	@echo "make test     the whole test suite (CPU, no network)"
 	@echo "make samples  speak the synthetic calls in samples/calls into samples/generated"
+	@echo "make transcripts IN=recordings OUT=transcripts [ARGS=...] [-jN]   one NAME.txt + NAME.json per recording"
 
 setup: system-deps $(STAMP) models
 
@@ -44,3 +45,27 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) samples/generated .pytest_cache
+
+# ---------------------------------------------------------------------------------------
+# Transcribe a folder as a Make step, with make's own incrementality and -j:
+#   make transcripts IN=recordings OUT=transcripts [ARGS="--asr-model tiny.en"] [-j2]
+# OUT/NAME.txt (and NAME.json) is remade when IN/NAME.<audio> or its call sheet
+# IN/NAME.yaml is newer. File names must not contain spaces (a limit of make itself;
+# `callscribe batch` has none).
+IN ?= recordings
+OUT ?= transcripts
+ARGS ?=
+AUDIO_EXTENSIONS := wav mp3 m4a ogg flac
+RECORDINGS := $(foreach e,$(AUDIO_EXTENSIONS),$(wildcard $(IN)/*.$(e)))
+TRANSCRIPTS := $(patsubst %,$(OUT)/%.txt,$(basename $(notdir $(RECORDINGS))))
+
+transcripts: $(TRANSCRIPTS)
+
+.DELETE_ON_ERROR:
+.SECONDEXPANSION:
+define transcript_rule
+$$(OUT)/%.txt: $$(IN)/%.$(1) $$$$(wildcard $$(IN)/$$$$*.yaml)
+	@mkdir -p $$(@D)
+	$$(BIN)/callscribe transcribe "$$<" -o "$$@" -o "$$(OUT)/$$*.json" $$(ARGS)
+endef
+$(foreach e,$(AUDIO_EXTENSIONS),$(eval $(call transcript_rule,$(e))))

@@ -59,20 +59,12 @@ def transcribe(audio: Path, outputs: tuple[Path, ...], call_sheet: Path | None, 
     """Transcribe one recording AUDIO (any format ffmpeg reads)."""
     from .audio import decode
     from .callsheet import load_call_sheet, sidecar_for
-    from .config import load_settings
     from .output import format_of, write_outputs
 
     try:
         for path in outputs:
             format_of(path)
-        settings = load_settings(config_file, _drop_none({
-            "asr": _drop_none({"model": options["asr_model"], "device": options["device"],
-                               "compute_type": options["compute_type"], "language": options["language"]}),
-            "diarization": _drop_none({"model": options["diarization"], "num_speakers": options["num_speakers"],
-                                       "min_speakers": options["min_speakers"], "max_speakers": options["max_speakers"]}),
-            "models_dir": str(options["models_dir"]) if options["models_dir"] else None,
-        }))
-        settings.hf_token = settings.hf_token or os.environ.get("HF_TOKEN")
+        settings = _settings_from(config_file, options)
         sheet_path = call_sheet or sidecar_for(audio)
         sheet = load_call_sheet(sheet_path) if sheet_path else None
         # Decode first: a bad file is refused before any time goes into loading models.
@@ -89,6 +81,122 @@ def transcribe(audio: Path, outputs: tuple[Path, ...], call_sheet: Path | None, 
             click.echo(render_txt(transcript, transcriber.style), nl=False)
     except CallscribeError as e:
         _fail(e)
+
+
+def _settings_from(config_file: Path | None, options: dict):
+    from .config import load_settings
+    settings = load_settings(config_file, _drop_none({
+        "asr": _drop_none({"model": options.get("asr_model"), "device": options.get("device"),
+                           "compute_type": options.get("compute_type"), "language": options.get("language")}),
+        "diarization": _drop_none({"model": options.get("diarization"), "num_speakers": options.get("num_speakers"),
+                                   "min_speakers": options.get("min_speakers"), "max_speakers": options.get("max_speakers")}),
+        "models_dir": str(options["models_dir"]) if options.get("models_dir") else None,
+    }))
+    settings.hf_token = settings.hf_token or os.environ.get("HF_TOKEN")
+    return settings
+
+
+class BatchLog:
+    """What a batch says: a progress line with ETA on a terminal, timestamped lines otherwise
+    (cron mail), only failures with --quiet; everything also goes to --log-file."""
+
+    def __init__(self, quiet: bool, log_file: Path | None):
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self.log = open(log_file, "a", encoding="utf-8") if log_file else None
+        self.started = None
+
+    def line(self, text: str, error: bool = False) -> None:
+        import time
+        stamped = f"{time.strftime('%Y-%m-%d %H:%M:%S')} {text}"
+        if self.log:
+            self.log.write(stamped + "\n")
+            self.log.flush()
+        if error or not self.quiet:
+            click.echo(("\r\033[K" + text) if self.tty else stamped, err=True)
+
+    def __call__(self, event: str, outcome, index: int, total: int) -> None:
+        import time
+        if event == "plan":
+            self.started = time.time()
+            self.line(f"{total} recording(s), {index} unchanged since the last run")
+            return
+        if outcome.status == "failed":
+            self.line(f"FAILED {outcome.name}: {outcome.reason}", error=True)
+        else:
+            self.line(f"{outcome.status} {outcome.name} ({outcome.seconds:.1f} s)"
+                      + (f" warning: {outcome.reason}" if outcome.reason else ""))
+        if self.tty and not self.quiet and index < total:
+            elapsed = time.time() - self.started
+            eta = elapsed / index * (total - index)
+            bar = "#" * (30 * index // total)
+            click.echo(f"[{bar:<30}] {index}/{total}  ETA {int(eta // 60)}:{int(eta % 60):02d}", err=True, nl=False)
+
+
+@cli.command()
+@click.argument("in_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--formats", default="txt,json", show_default=True, help="Comma-separated: txt,json,srt,vtt,rttm.")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
+              help="Recordings at once, each worker with its own models and a share of the cores.")
+@click.option("--recursive", is_flag=True, help="Also look in subfolders (outputs mirror them).")
+@click.option("--force", is_flag=True, help="Redo every recording, even those up to date.")
+@click.option("--dry-run", is_flag=True, help="Say what would be done, do nothing.")
+@click.option("--quiet", "-q", is_flag=True, help="Errors only (for cron: mail only on trouble).")
+@click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False), help="Append timestamped lines here.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="YAML settings file.")
+@click.option("--asr-model", help="Speech model (see transcribe).")
+@click.option("--diarization", help="Diarization pipeline (see transcribe).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]))
+@click.option("--compute-type")
+@click.option("--language")
+@click.option("--models-dir", type=click.Path(path_type=Path))
+def batch(in_dir: Path, out_dir: Path, formats: str, jobs: int, recursive: bool, force: bool, dry_run: bool,
+          quiet: bool, log_file: Path | None, config_file: Path | None, **options) -> None:
+    """Transcribe every recording in IN_DIR into OUT_DIR/NAME.EXT, skipping those up to date.
+
+    Exit codes: 0 all done or up to date, 1 some recordings failed (see OUT_DIR/batch-report.json),
+    75 another batch holds OUT_DIR, 130/143 stopped by SIGINT/SIGTERM.
+    """
+    from .batch import BatchOptions, run_batch
+    from .render import FORMATS
+    try:
+        wanted = [f.strip().lstrip(".").lower() for f in formats.split(",") if f.strip()]
+        unknown = [f for f in wanted if f not in FORMATS]
+        if unknown or not wanted:
+            raise click.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; use {','.join(FORMATS)}",
+                                     param_hint="--formats")
+        settings = _settings_from(config_file, options)
+        log = BatchLog(quiet, log_file)
+        summary = run_batch(BatchOptions(in_dir, out_dir, wanted, jobs, recursive, force, dry_run), settings, log)
+    except CallscribeError as e:
+        _fail(e)
+    if summary["dry_run"]:
+        for r in summary["recordings"]:
+            click.echo(f"{r['status']:<9} {r['name']}")
+        return
+    text = (f"{summary['done']} done, {summary['skipped']} skipped, {summary['failed']} failed "
+            f"in {summary['seconds']:.0f} s; report: {out_dir / 'batch-report.json'}")
+    log.line(("stopped by " + summary["interrupted"] + ": ") + text if summary["interrupted"] else text,
+             error=bool(summary["failed"] or summary["interrupted"]))
+    if summary["interrupted"]:
+        sys.exit(130 if summary["interrupted"] == "SIGINT" else 143)
+    sys.exit(1 if summary["failed"] else 0)
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="A folder callscribe must be able to write to.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="YAML settings file.")
+def doctor(out_dir: Path, config_file: Path | None) -> None:
+    """Check ffmpeg, the models, the GPU and write access; say what to fix."""
+    from .doctor import run_checks
+    problems = 0
+    for ok, what, fix in run_checks(_settings_from(config_file, {}), out_dir):
+        click.echo(f"{'ok  ' if ok else 'FAIL'}  {what}" + ("" if ok or not fix else f"\n      fix: {fix}"))
+        problems += not ok
+    click.echo("all checks passed" if not problems else f"{problems} problem(s)")
+    sys.exit(1 if problems else 0)
 
 
 @cli.group()
