@@ -26,6 +26,7 @@ from . import __version__
 from .callsheet import load_call_sheet, sidecar_for
 from .config import Settings
 from .errors import CallscribeError
+from .models import sha256_of
 from .output import PART_SUFFIX, write_atomic
 
 AUDIO_EXTENSIONS = {".wav", ".mp3", ".m4a", ".ogg", ".oga", ".opus", ".flac", ".aac", ".wma", ".aiff", ".aif",
@@ -71,14 +72,6 @@ def find_recordings(in_dir: Path, recursive: bool = False) -> list[Path]:
                   and not p.name.startswith("."))
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def models_fingerprint(settings: Settings) -> dict:
     """What identifies the models: bundle names with their pinned hashes, or the names given."""
     from .models import load_catalog
@@ -93,10 +86,10 @@ def models_fingerprint(settings: Settings) -> dict:
 def job_key(audio: Path, sheet: Path | None, settings: Settings, formats: list[str]) -> str:
     """Changes when anything that shapes the outputs changes."""
     parts = {
-        "audio": _sha256(audio),
-        "call_sheet": _sha256(sheet) if sheet else None,
+        "audio": sha256_of(audio),
+        "call_sheet": sha256_of(sheet) if sheet else None,
         "settings": settings.to_dict(),
-        "house_style": _sha256(Path(settings.house_style)) if settings.house_style else "default",
+        "house_style": sha256_of(Path(settings.house_style)) if settings.house_style else "default",
         "models": models_fingerprint(settings),
         "formats": sorted(formats),
         "callscribe": __version__,

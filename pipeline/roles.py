@@ -1,16 +1,15 @@
 """Assign roles: which diarized speaker is the moderator, the operator, each briefer, a questioner.
 
 Everything the call offers is counted per speaker (configs/roles.yaml holds the
-phrases): who opens and closes, hand-offs ("let's go to the line of…" makes the next
-speaker a questioner, "I'll turn it over to…" an official), operator phrasing, who
-asks and who answers, how long people talk. Then, in order: the operator is the
-speaker with the most operator phrasing; the officials are the speakers who answer
-and brief most (as many as the call sheet lists); the moderator is whoever of the
-rest hands off most; everyone else is a questioner.
+phrases and thresholds): who opens and closes, hand-offs ("let's go to the line of…"
+makes the next speaker a questioner, "I'll turn it over to…" an official), operator
+phrasing, who asks and who answers, how long people talk. Each (speaker, role) pair
+gets a score from these counts, and the roles are chosen jointly: the assignment with
+the highest total, with a slot for each official on the call sheet (and its named
+chair, if any), at most one moderator and one operator, and any number of questioners.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,11 +128,10 @@ def _questioner_score(s: SpeakerStats) -> float:
     return s.asked + 0.5 * s.questions
 
 
-def estimate_official_count(stats: dict[str, SpeakerStats], exclude: set[str]) -> int:
+def estimate_official_count(stats: dict[str, SpeakerStats]) -> int:
     """With no call sheet: speakers who brief or answer at length are officials."""
     total = sum(s.words for s in stats.values())
-    return max(1, sum(1 for s in stats.values() if s.speaker not in exclude
-                      and s.long_turns >= 1 and _official_score(s, total) >= 3))
+    return max(1, sum(1 for s in stats.values() if s.long_turns >= 1 and _official_score(s, total) >= 3))
 
 
 def default_officials(count: int, family: str) -> list[Official]:
@@ -153,7 +151,7 @@ def _order_officials(speakers: list[str], officials: list[Official], votes: dict
     assignment: dict[str, Official] = {}
     free = list(range(len(officials)))
     # Strongest name evidence first; what is left goes in order of first substantive turn.
-    for (sp, i), v in sorted(votes.items(), key=lambda kv: -kv[1]):
+    for (sp, i), _ in sorted(votes.items(), key=lambda kv: -kv[1]):
         if sp in speakers and sp not in assignment and i in free:
             assignment[sp] = officials[i]
             free.remove(i)
@@ -183,7 +181,8 @@ def _name_votes(turns: list[tuple[str, str]], officials: list[Official],
         if prev_speaker == speaker:
             continue
         prev_norm = _normalized(prev_text)
-        handoff = _has(prev_norm, rules.cues["to_official"]) or len(prev_norm.split()) < 25
+        handoff = _has(prev_norm, rules.cues["to_official"]) or \
+            len(prev_norm.split()) < rules.thresholds["handoff_max_words"]
         if not handoff:
             continue
         # A hand-off names the next speaker at its very end: "…over to Secretary Blinken."
@@ -213,7 +212,7 @@ def assign_roles(turns: list[tuple[str, str]], sheet: CallSheet | None = None,
     total = sum(s.words for s in stats.values())
     first, last = turns[0][0], turns[-1][0]
     officials = list(sheet.officials) if sheet and sheet.officials else None
-    count = len(officials) if officials else estimate_official_count(stats, set())
+    count = len(officials) if officials else estimate_official_count(stats)
     votes = _name_votes(turns, officials or [], rules)
 
     FILL = 100.0  # people the sheet lists are on the call: fill their slots before anything else

@@ -83,11 +83,12 @@ def apply_spellings(text: str, spellings: dict[str, str]) -> str:
             text = re.sub(r"(\d)\s?%", "\\1" + target, text)
             continue
         pattern = r"(?<![\w.])" + re.escape(source).replace(r"\ ", r"\s+") + r"(?![\w])"
-        if source.endswith("."):
-            pattern = pattern[:-len(r"(?![\w])")]
-        # Targets with capitals are fixed forms (U.S.); lowercase ones follow the source's case.
-        text = re.sub(pattern, lambda m: target if target != target.lower() or not m.group(0)[0].isupper()
-                      else target[0].upper() + target[1:], text, flags=re.IGNORECASE)
+
+        def cased(m: re.Match, target: str = target) -> str:
+            # Targets with capitals are fixed forms; lowercase ones follow the case of what was said.
+            said_capital = m.group(0)[0].isupper()
+            return target[0].upper() + target[1:] if said_capital and target == target.lower() else target
+        text = re.sub(pattern, cased, text, flags=re.IGNORECASE)
     return text
 
 

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import sys
-sys.path.insert(0, str(Path(__file__).parent))
+
+sys.path.insert(0, str(Path(__file__).parent))  # tests share helper modules (real_calls.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "samples" / "generated"

@@ -4,7 +4,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.metrics import normalize_words, word_error_rate
+from pipeline.metrics import word_error_rate
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent

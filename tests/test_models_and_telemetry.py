@@ -5,7 +5,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 
 from pipeline.config import load_settings
 from pipeline.models import load_catalog, problems
