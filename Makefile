@@ -7,12 +7,13 @@ STAMP := $(VENV)/.installed
 SYSTEM_TOOLS := ffmpeg ffprobe espeak-ng sox
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup system-deps models samples test clean help transcripts
+.PHONY: setup system-deps models samples test eval clean help transcripts
 
 help:
 	@echo "make setup    virtual environment, pinned packages, ffmpeg/espeak-ng/sox, offline models"
 	@echo "make test     the whole test suite (CPU, no network)"
 	@echo "make samples  speak the synthetic calls in samples/calls into samples/generated"
+	@echo "make eval     score the pipeline on samples/generated (WER, DER, roles, (inaudible), leaks, RTF)"
 	@echo "make transcripts IN=recordings OUT=transcripts [ARGS=...] [-jN]   one NAME.txt + NAME.json per recording"
 
 setup: system-deps $(STAMP) models
@@ -42,6 +43,10 @@ samples: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Scores on the reference set (synthetic calls + the real telephone sample): a table, and JSON.
+eval: samples
+	$(BIN)/callscribe eval samples/generated --json samples/generated/eval.json
 
 clean:
 	rm -rf $(VENV) samples/generated .pytest_cache

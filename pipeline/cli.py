@@ -184,6 +184,31 @@ def batch(in_dir: Path, out_dir: Path, formats: str, jobs: int, recursive: bool,
     sys.exit(1 if summary["failed"] else 0)
 
 
+@cli.command("eval")
+@click.argument("reference_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--json", "json_file", type=click.Path(path_type=Path, dir_okay=False), help="Also write the scores as JSON.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="YAML settings file.")
+@click.option("--asr-model", help="Speech model (see transcribe).")
+@click.option("--diarization", help="Diarization pipeline (see transcribe).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]))
+@click.option("--models-dir", type=click.Path(path_type=Path))
+def evaluate_command(reference_dir: Path, json_file: Path | None, config_file: Path | None, **options) -> None:
+    """Transcribe every reference recording in REFERENCE_DIR and print a table of scores."""
+    from .evaluate import evaluate, markdown_table, to_json
+    from .output import write_atomic
+    from .transcribe import Transcriber
+    try:
+        transcriber = Transcriber(_settings_from(config_file, options))
+        scores = evaluate(reference_dir, transcriber, lambda name: click.echo(f"evaluating {name}", err=True))
+        if not scores:
+            raise CallscribeError(reference_dir, "no reference recordings (NAME.wav with NAME.ref.txt, .stm or .rttm)")
+        click.echo(markdown_table(scores), nl=False)
+        if json_file:
+            write_atomic({json_file: to_json(scores)})
+    except CallscribeError as e:
+        _fail(e)
+
+
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("."), show_default=True,
               help="A folder callscribe must be able to write to.")

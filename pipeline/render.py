@@ -16,15 +16,17 @@ FORMATS = ("txt", "json", "srt", "vtt", "rttm")
 # ---------------------------------------------------------------- house text
 
 def header_lines(sheet, style: HouseStyle) -> list[str]:
-    """Title, briefer line(s), venue, date, from the call sheet; nothing is invented."""
-    if sheet is None:
+    """Title, briefer line(s), venue, date, from the call sheet: a sheet with no title gets
+    no header, and nothing the sheet does not say is printed."""
+    if sheet is None or not sheet.title:
         return []
-    lines = [sheet.title] if sheet.title else []
+    lines = [sheet.title]
     if sheet.on_background:
         lines.append(style.background_briefer_line)
     else:
         lines += [f"{o.name}, {o.title}" if o.title else o.name for o in sheet.officials if o.name]
-    lines.append(sheet.venue or style.default_venue)
+    if sheet.venue:
+        lines.append(sheet.venue)
     if style.show_date and sheet.date:
         lines.append(f"{sheet.date:%B} {sheet.date.day}, {sheet.date.year}")
     return lines

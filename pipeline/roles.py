@@ -128,10 +128,17 @@ def _questioner_score(s: SpeakerStats) -> float:
     return s.asked + 0.5 * s.questions
 
 
-def estimate_official_count(stats: dict[str, SpeakerStats]) -> int:
-    """With no call sheet: speakers who brief or answer at length are officials."""
+def estimate_official_count(stats: dict[str, SpeakerStats], substantive_words: int) -> int:
+    """With no call sheet: officials are those who answer or brief at length, and those who
+    speak at length without asking, being called on, chairing or reading queue instructions."""
     total = sum(s.words for s in stats.values())
-    return max(1, sum(1 for s in stats.values() if s.long_turns >= 1 and _official_score(s, total) >= 3))
+
+    def briefs(s: SpeakerStats) -> bool:
+        if s.long_turns >= 1 and _official_score(s, total) >= 3:
+            return True
+        return (s.words >= substantive_words and not (s.questions or s.asked or s.handoffs
+                                                      or s.moderator_cues or s.operator_cues))
+    return max(1, sum(1 for s in stats.values() if briefs(s)))
 
 
 def default_officials(count: int, family: str) -> list[Official]:
@@ -212,7 +219,7 @@ def assign_roles(turns: list[tuple[str, str]], sheet: CallSheet | None = None,
     total = sum(s.words for s in stats.values())
     first, last = turns[0][0], turns[-1][0]
     officials = list(sheet.officials) if sheet and sheet.officials else None
-    count = len(officials) if officials else estimate_official_count(stats)
+    count = len(officials) if officials else estimate_official_count(stats, th["substantive_words"])
     votes = _name_votes(turns, officials or [], rules)
 
     FILL = 100.0  # people the sheet lists are on the call: fill their slots before anything else

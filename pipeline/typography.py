@@ -25,7 +25,6 @@ class HouseStyle:
     paragraph_min_words: int = 120
     spell_small_numbers: bool = True
     background_briefer_line: str = "Office of the Spokesperson"
-    default_venue: str = "Via Teleconference"
     spellings: dict[str, str] = field(default_factory=dict)
     abbreviations: list[str] = field(default_factory=list)
     inaudible: dict[str, float] = field(default_factory=dict)

@@ -5,10 +5,15 @@ For each script NAME.yaml this writes, into the output folder (default samples/g
   NAME.wav      16 kHz mono telephone-band call with light noise
   NAME.rttm     reference speaker turns (speaker ids from the script)
   NAME.ref.json reference turns with speaker id, label, times and words
+  NAME.ref.txt  the reference transcript in the house format (what should be published)
   NAME.yaml     the call sheet, when the script has one (found beside the audio)
 A word written {inaudible:word} in a script is spoken buried in loud noise; the
 reference has (inaudible) there.
 Everything is deterministic (fixed gaps and noise seed), so generated audio stays out of git.
+
+With no scripts named, all of samples/calls/ is spoken and pyannote.audio's real
+telephone sample is copied in as telephone.wav/.rttm/.stm, so that the folder is the
+reference set of `callscribe eval` (`make eval`).
 
 Usage: python samples/make_calls.py [SCRIPT.yaml ...] [--out DIR]
 """
@@ -70,6 +75,28 @@ def telephone(audio: np.ndarray, seed: int, noise_db: float) -> np.ndarray:
     return np.clip(out, -1, 1)
 
 
+def reference_text(turns: list[dict], sheet: dict | None) -> str:
+    """The reference in the house format; on background calls briefers' names are redacted."""
+    from pipeline.callsheet import parse_call_sheet
+    from pipeline.render import render_house
+    from pipeline.typography import load_house_style
+    call_sheet = parse_call_sheet(sheet) if sheet else None
+    body = []
+    for turn in turns:
+        text = turn["text"]
+        if call_sheet and call_sheet.on_background:
+            for official in call_sheet.officials:
+                if official.name:
+                    for form in (official.name, official.name.split()[-1]):
+                        text = text.replace(form, official.placeholder)
+        if body and body[-1][0] == turn["label"] and turn["label"] != "QUESTION":
+            body[-1][1].append(text)
+        else:
+            body.append((turn["label"], [text]))
+    merged = [(label, [" ".join(parts)]) for label, parts in body]
+    return render_house(merged, [], load_house_style())
+
+
 def make_call(script_path: Path, out_dir: Path) -> Path:
     script = yaml.safe_load(script_path.read_text())
     speakers = script["speakers"]
@@ -100,7 +127,19 @@ def make_call(script_path: Path, out_dir: Path) -> Path:
     Path(f"{stem}.ref.json").write_text(json.dumps({"speakers": speakers, "turns": turns}, indent=2) + "\n")
     if script.get("call_sheet"):
         Path(f"{stem}.yaml").write_text(yaml.safe_dump(script["call_sheet"], sort_keys=False, allow_unicode=True))
+    Path(f"{stem}.ref.txt").write_text(reference_text(turns, script.get("call_sheet")))
     return Path(f"{stem}.wav")
+
+
+def copy_telephone_sample(out_dir: Path) -> Path:
+    """The real two-speaker call pyannote.audio ships, as a reference: telephone.wav/.rttm/.stm."""
+    import shutil
+    import pyannote.audio
+    sample = Path(pyannote.audio.__file__).parent / "sample"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for ext in ("wav", "rttm", "stm"):
+        shutil.copyfile(sample / f"sample.{ext}", out_dir / f"telephone.{ext}")
+    return out_dir / "telephone.wav"
 
 
 def main() -> None:
@@ -110,6 +149,8 @@ def main() -> None:
     args = parser.parse_args()
     for script in args.scripts or sorted((HERE / "calls").glob("*.yaml")):
         print(make_call(script, args.out))
+    if not args.scripts:
+        print(copy_telephone_sample(args.out))
 
 
 if __name__ == "__main__":

@@ -238,3 +238,27 @@ def test_subtitles_carry_role_labels(briefing):
     vtt = (briefing / "b.vtt").read_text()
     assert vtt.startswith("WEBVTT\n\n") and "<v OPERATOR>" in vtt
     assert "SENIOR_STATE_DEPARTMENT_OFFICIAL_ONE" in (briefing / "b.rttm").read_text()
+
+
+# ------------------------------------------------------------------ the evaluation
+
+def test_role_accuracy_and_label_sequence_error():
+    from pipeline.evaluate import label_sequence_error, role_accuracy
+    ref = [("hello", "MODERATOR"), ("thanks", "QUESTION"), ("yes", "SENIOR OFFICIAL")]
+    hyp = [("hello", "MODERATOR"), ("thanks", "QUESTION"), ("no", "MODERATOR"), ("yes", "MODERATOR")]
+    assert role_accuracy(ref, hyp) == pytest.approx(2 / 3)  # of the 3 words recognized right
+    assert label_sequence_error(["MODERATOR", "QUESTION", "SENIOR OFFICIAL"], ["MODERATOR", "QUESTION"]) == \
+        pytest.approx(1 / 3)
+
+
+@pytest.mark.slow
+def test_eval_command_scores_a_reference_folder(cli, pyannote_sample, tmp_path):
+    import shutil
+    for ext in ("wav", "rttm", "stm"):
+        shutil.copyfile(pyannote_sample / f"sample.{ext}", tmp_path / f"telephone.{ext}")
+    result = cli("eval", tmp_path, "--json", tmp_path / "scores.json")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("| call | minutes | WER | DER |")
+    scores = json.loads((tmp_path / "scores.json").read_text())["calls"][0]
+    assert scores["name"] == "telephone" and scores["der"] < 0.15 and scores["wer"] < 0.35
+    assert set(scores["rtf"]) >= {"decode", "diarization", "recognition"}
