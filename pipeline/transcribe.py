@@ -10,7 +10,7 @@ from .audio import SAMPLE_RATE, Audio, decode, is_silent
 from .callsheet import CallSheet
 from .config import Settings
 from .diarize import Diarizer
-from .inaudible import mark_inaudible
+from .inaudible import mark_inaudible, masked_stretches
 from .recognize import Recognizer, resolve_compute_type, resolve_device
 from .redact import redact_turns
 from .roles import assign_roles
@@ -78,8 +78,9 @@ class Transcriber:
                 transcript.speaker_labels.setdefault(d.speaker, "QUESTION")
         with _timed(timings, "alignment"):
             marks = self.style.inaudible
+            masked = masked_stretches(audio.samples, marks["noise_flatness"], marks["noise_min_seconds"])
             marked = mark_inaudible(words, diarization.exclusive, marks["max_probability"],
-                                    int(marks["min_run_words"]), marks["min_gap_seconds"])
+                                    int(marks["min_run_words"]), marks["min_gap_seconds"], masked)
             turns = assign_speakers(marked, diarization.exclusive)
             transcript.diarization = diarization.turns
             if sheet is not None and sheet.on_background:

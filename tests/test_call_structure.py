@@ -190,6 +190,20 @@ def test_unsure_runs_and_silent_speech_become_one_marker_each():
     assert marked[-1].start == pytest.approx(3.9)  # the 6 s of speech with no words after the last one
 
 
+def test_loud_noise_masking_speech_is_found_and_replaces_the_guesses():
+    import numpy as np
+    from pipeline.inaudible import mark_masked, masked_stretches
+    t = np.arange(3 * 16000) / 16000
+    voice = sum(np.sin(2 * np.pi * f * t) / k for k, f in enumerate((150, 300, 450, 600, 900), 1)).astype(np.float32)
+    audio = 0.2 * voice
+    burst = slice(16000, 24000)                       # 1.0-1.5 s: speech under loud noise
+    audio[burst] += np.random.default_rng(0).standard_normal(8000).astype(np.float32) * 0.5
+    (start, end), = masked_stretches(audio, flatness=0.4, min_seconds=0.2)
+    assert start == pytest.approx(1.0, abs=0.05) and end == pytest.approx(1.5, abs=0.05)
+    ws = words("we need more funding quickly.")      # 0.5 s per word: "more" and "funding" lie under it
+    assert joined(mark_masked(ws, [(start, end)])) == "we need (inaudible) quickly."
+
+
 # ------------------------------------------------------------------ end to end on a synthetic briefing
 
 @pytest.fixture(scope="module")
@@ -227,8 +241,8 @@ def test_briefing_marks_inaudible_spots(briefing, synthetic_calls):
     ref = json.loads((synthetic_calls / "briefing.ref.json").read_text())
     ref_tokens = [w for t in ref["turns"] for w in normalize_words(t["text"])]
     hyp_tokens = normalize_words((briefing / "b.txt").read_text().split("MODERATOR:", 1)[1])
-    recall, _precision = inaudible_recall_precision(ref_tokens, hyp_tokens)
-    assert recall >= 0.5
+    recall, precision = inaudible_recall_precision(ref_tokens, hyp_tokens)
+    assert recall >= 0.75 and precision >= 0.3  # both buried words; measured precision 0.67 over both calls
 
 
 @pytest.mark.slow
