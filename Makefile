@@ -7,12 +7,13 @@ STAMP := $(VENV)/.installed
 SYSTEM_TOOLS := ffmpeg ffprobe espeak-ng sox
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup system-deps models samples test eval clean help transcripts
+.PHONY: setup system-deps models samples test eval bench clean help transcripts
 
 help:
 	@echo "make setup    virtual environment, pinned packages, ffmpeg/espeak-ng/sox, offline models"
 	@echo "make test     the whole test suite (CPU, no network)"
 	@echo "make samples  speak the synthetic calls in samples/calls into samples/generated"
+	@echo "make bench    per-stage time, RTF and peak memory vs bare faster-whisper [MINUTES=\"5 60\"]"
 	@echo "make eval     score the pipeline on samples/generated (WER, DER, roles, (inaudible), leaks, RTF)"
 	@echo "make transcripts IN=recordings OUT=transcripts [ARGS=...] [-jN]   one NAME.txt + NAME.json per recording"
 
@@ -43,6 +44,10 @@ samples: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Speed and memory per stage against bare faster-whisper, on 5- and 60-minute calls.
+bench: $(STAMP)
+	$(BIN)/python samples/bench.py --minutes $(or $(MINUTES),5 60)
 
 # Scores on the reference set (synthetic calls + the real telephone sample): a table, and JSON.
 eval: samples

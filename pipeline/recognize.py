@@ -64,6 +64,7 @@ class Recognizer:
         self.device = device
         self.compute_type = compute_type
         path = resolve_model_path(settings.model, models_dir)
+        self.model_path = path
         try:
             self.model = WhisperModel(path, device=device, compute_type=compute_type,
                                       cpu_threads=settings.cpu_threads)

@@ -98,10 +98,14 @@ def reference_text(turns: list[dict], sheet: dict | None) -> str:
 
 
 def make_call(script_path: Path, out_dir: Path) -> Path:
-    script = yaml.safe_load(script_path.read_text())
+    return speak_script(yaml.safe_load(script_path.read_text()), script_path.stem, out_dir)
+
+
+def speak_script(script: dict, name: str, out_dir: Path) -> Path:
+    """Speak a script (the YAML's content) into out_dir/name.wav with its references."""
     speakers = script["speakers"]
     wpm = script.get("wpm", 165)
-    seed = zlib.crc32(script_path.stem.encode())
+    seed = zlib.crc32(name.encode())
     rng = np.random.default_rng(seed)
     pieces, turns, t = [np.zeros(int(0.5 * RATE), np.float32)], [], 0.5
     for speaker, text in script["turns"]:
@@ -116,13 +120,13 @@ def make_call(script_path: Path, out_dir: Path) -> Path:
     audio = telephone(np.concatenate(pieces), seed, script.get("noise_db", -45))
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = out_dir / script_path.stem
+    stem = out_dir / name
     pcm = (audio * 32767).astype("<i2").tobytes()
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", "-",
                     f"{stem}.wav"], input=pcm, check=True)
     with open(f"{stem}.rttm", "w") as f:
         for turn in turns:
-            f.write(f"SPEAKER {script_path.stem} 1 {turn['start']:.3f} {turn['end'] - turn['start']:.3f} "
+            f.write(f"SPEAKER {name} 1 {turn['start']:.3f} {turn['end'] - turn['start']:.3f} "
                     f"<NA> <NA> {turn['speaker']} <NA> <NA>\n")
     Path(f"{stem}.ref.json").write_text(json.dumps({"speakers": speakers, "turns": turns}, indent=2) + "\n")
     if script.get("call_sheet"):
