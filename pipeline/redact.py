@@ -28,6 +28,7 @@ def _bare(text: str) -> str:
 class NameForm:
     tokens: list[str]       # lowercase, no punctuation
     placeholder: str
+    first_name: bool = False  # a first name alone: what follows it may be a misheard surname
 
 
 def name_forms(sheet: CallSheet) -> list[NameForm]:
@@ -41,7 +42,7 @@ def name_forms(sheet: CallSheet) -> list[NameForm]:
         forms.append(NameForm(tokens, official.placeholder))
         forms.append(NameForm(tokens[-1:], official.placeholder))
         if len(tokens) > 1 and len(tokens[0]) >= 3:
-            forms.append(NameForm(tokens[:1], official.placeholder))
+            forms.append(NameForm(tokens[:1], official.placeholder, first_name=True))
     return sorted(forms, key=lambda f: -len(f.tokens))  # full names before their parts
 
 
@@ -75,13 +76,30 @@ def _replace(words: list[Word], i: int, n: int, placeholder: str) -> list[Word]:
     return words[:start] + [word] + words[i + n:]
 
 
-def redact_words(words: list[Word], sheet: CallSheet, threshold: float = 0.8) -> list[Word]:
+def _ends_clause(word: Word) -> bool:
+    text = word.text.strip()
+    is_initial = len(text) == 2 and text[0].isupper() and text[1] == "."
+    return text[-1:] in ".,;:?!" and not is_initial
+
+
+def _misheard_surname(words: list[Word], i: int) -> int:
+    """After a first name: up to two capitalized words ("R. Kapper") are the surname, misheard."""
+    n = 0
+    while n < 2 and i + n < len(words) and not _ends_clause(words[i + n - 1]) \
+            and words[i + n].text.strip()[:1].isupper() and not words[i + n].text.strip().startswith("["):
+        n += 1
+    return n
+
+
+def redact_words(words: list[Word], sheet: CallSheet, threshold: float = 0.75) -> list[Word]:
     forms = name_forms(sheet)
     i = 0
     while i < len(words):
         for form in forms:
             n = _match(words, i, form, threshold)
             if n:
+                if form.first_name and not _ends_clause(words[i + n - 1]):
+                    n += _misheard_surname(words, i + n)
                 words = _replace(words, i, n, form.placeholder)
                 i = max(0, i - 1)
                 break
@@ -129,13 +147,12 @@ def redact_turns(turns: list[Turn], sheet: CallSheet, official_speakers: set[str
     return redacted
 
 
-def leaks(text: str, sheet: CallSheet) -> list[str]:
-    """Briefer name tokens (surnames and full names) that survive in `text`."""
+def leaks(text: str, sheet: CallSheet, threshold: float = 0.75) -> list[str]:
+    """Words in `text` that spell a briefer's surname, or nearly do ("Alison" for Ellison)."""
+    surnames = [_bare(o.name.split()[-1]) for o in sheet.officials if o.name and o.name.split()]
     found = []
-    lowered = " " + re.sub(r"[^\w]+", " ", text.lower()) + " "
-    for official in sheet.officials:
-        if official.name:
-            for token in [official.name.split()[-1], official.name]:
-                if f" {_bare(token) if ' ' not in token else ' '.join(_bare(t) for t in token.split())} " in lowered:
-                    found.append(token)
-    return found
+    for word in set(re.findall(r"[^\W\d_]+", text)):
+        said = word.lower()
+        if any(_similar(said, surname, threshold) for surname in surnames if surname):
+            found.append(word)
+    return sorted(found)

@@ -9,13 +9,13 @@ from .align import assign_speakers
 from .audio import SAMPLE_RATE, Audio, decode, is_silent
 from .callsheet import CallSheet
 from .config import Settings
-from .diarize import Diarizer
+from .diarize import Diarization, Diarizer
 from .inaudible import mark_inaudible, masked_stretches
 from .recognize import Recognizer, resolve_compute_type, resolve_device
 from .redact import redact_turns
 from .roles import assign_roles
 from .typography import load_house_style
-from .types import Transcript
+from .types import Transcript, Turn, Word
 
 
 @contextmanager
@@ -33,11 +33,8 @@ class Transcriber:
         self.style = load_house_style(settings.house_style)
         self.device = resolve_device(settings.asr.device)
         self.compute_type = resolve_compute_type(settings.asr.compute_type, self.device)
-        self.load_timings: dict[str, float] = {}
-        with _timed(self.load_timings, "load_recognizer"):
-            self.recognizer = Recognizer(settings.asr, settings.models_path, self.device, self.compute_type)
-        with _timed(self.load_timings, "load_diarizer"):
-            self.diarizer = Diarizer(settings.diarization, settings.models_path, self.device, settings.hf_token)
+        self.recognizer = Recognizer(settings.asr, settings.models_path, self.device, self.compute_type)
+        self.diarizer = Diarizer(settings.diarization, settings.models_path, self.device, settings.hf_token)
 
     def describe_models(self) -> dict:
         return {
@@ -67,29 +64,39 @@ class Transcriber:
             hotwords = self._hotwords(sheet) if self.settings.asr.call_sheet_hotwords else None
             words = [w for seg in self.recognizer.recognize(audio.samples, hotwords) for w in seg.words]
         with _timed(timings, "roles"):
-            # Roles are judged on everything the recognizer heard, before unsure words
-            # become (inaudible): a half-heard "press one then zero" still marks the operator.
-            heard = assign_speakers(words, diarization.exclusive)
-            roles = assign_roles([(t.speaker, t.text) for t in heard], sheet)
-            transcript.roles = {sp: r.kind for sp, r in roles.items()}
-            transcript.speaker_labels = {sp: r.label for sp, r in roles.items()}
-            for d in diarization.turns:  # speakers diarization heard but who said no word
-                transcript.roles.setdefault(d.speaker, "questioner")
-                transcript.speaker_labels.setdefault(d.speaker, "QUESTION")
+            self._assign_roles(transcript, words, diarization, sheet)
         with _timed(timings, "alignment"):
-            marks = self.style.inaudible
-            masked = masked_stretches(audio.samples, marks["noise_flatness"], marks["noise_min_seconds"])
-            marked = mark_inaudible(words, diarization.exclusive, marks["max_probability"],
-                                    int(marks["min_run_words"]), marks["min_gap_seconds"], masked)
-            turns = assign_speakers(marked, diarization.exclusive)
+            transcript.turns = self._published_turns(audio, words, diarization, sheet, transcript.roles)
             transcript.diarization = diarization.turns
-            if sheet is not None and sheet.on_background:
-                officials = {sp for sp, kind in transcript.roles.items() if kind == "official"}
-                turns = redact_turns(turns, sheet, officials)
-            transcript.turns = turns
         if not words:
             transcript.warnings.append("no words were recognized in the recording")
         return transcript
+
+    @staticmethod
+    def _assign_roles(transcript: Transcript, words: list[Word], diarization: Diarization,
+                      sheet: CallSheet | None) -> None:
+        # Roles are judged on everything the recognizer heard, before unsure words become
+        # (inaudible): a half-heard "press one then zero" still marks the operator.
+        heard = assign_speakers(words, diarization.exclusive)
+        roles = assign_roles([(t.speaker, t.text) for t in heard], sheet)
+        transcript.roles = {sp: r.kind for sp, r in roles.items()}
+        transcript.speaker_labels = {sp: r.label for sp, r in roles.items()}
+        for d in diarization.turns:  # speakers diarization heard who said no word
+            transcript.roles.setdefault(d.speaker, "questioner")
+            transcript.speaker_labels.setdefault(d.speaker, "QUESTION")
+
+    def _published_turns(self, audio: Audio, words: list[Word], diarization: Diarization,
+                         sheet: CallSheet | None, roles: dict[str, str]) -> list[Turn]:
+        """Words with (inaudible) marked, given their speakers, and redacted on background calls."""
+        marks = self.style.inaudible
+        masked = masked_stretches(audio.samples, marks["noise_flatness"], marks["noise_min_seconds"])
+        marked = mark_inaudible(words, diarization.exclusive, marks["max_probability"],
+                                int(marks["min_run_words"]), marks["min_gap_seconds"], masked)
+        turns = assign_speakers(marked, diarization.exclusive)
+        if sheet is not None and sheet.on_background:
+            officials = {sp for sp, kind in roles.items() if kind == "official"}
+            turns = redact_turns(turns, sheet, officials)
+        return turns
 
     @staticmethod
     def _hotwords(sheet: CallSheet | None) -> str | None:

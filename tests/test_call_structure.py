@@ -169,11 +169,18 @@ SHEET = parse_call_sheet({"officials": [
     ("Thanks, Ellisen, and Mr. Oka for, are you there?",
      "Thanks, [Senior Administration Official One], and [Senior Administration Official Two], are you there?"),
     ("Daniel, go ahead.", "[Senior Administration Official Two], go ahead."),
+    ("joining us are Margaret Alison and Daniel R. Kapper. Thanks.",
+     "joining us are [Senior Administration Official One] and [Senior Administration Official Two]. Thanks."),
     ("The government will meet on time.", "The government will meet on time."),
 ])
 def test_names_become_placeholders(said, published):
     redacted = joined(redact_words(words(said), SHEET))
     assert redacted == published and not leaks(redacted, SHEET)
+
+
+def test_leak_check_catches_near_misses():
+    assert leaks("Thanks, Alison, and Okafor.", SHEET) == ["Alison", "Okafor"]
+    assert leaks("The allies met the governor in the park.", SHEET) == []
 
 
 def test_unlisted_briefer_introduction_is_withheld():
