@@ -18,7 +18,7 @@ import jiwer
 from .batch import find_recordings
 from .callsheet import load_call_sheet, sidecar_for
 from .house import parse_house
-from .metrics import (diarization_error_rate, inaudible_recall_precision, load_rttm, load_stm,
+from .metrics import (aligned_pairs, diarization_error_rate, inaudible_recall_precision, load_rttm, load_stm,
                       normalize_words, word_error_rate)
 from .redact import leaks
 from .render import FORMATS, render
@@ -50,14 +50,9 @@ def _role(label: str) -> str:
 
 def role_accuracy(reference: list[tuple[str, str]], hypothesis: list[tuple[str, str]]) -> float:
     """Of the words recognized correctly, the share published under the right label."""
-    alignment = jiwer.process_words(" ".join(w for w, _ in reference), " ".join(w for w, _ in hypothesis) or "<empty>")
-    right = total = 0
-    for chunk in alignment.alignments[0]:
-        if chunk.type == "equal":
-            for k in range(chunk.ref_end_idx - chunk.ref_start_idx):
-                total += 1
-                right += _role(reference[chunk.ref_start_idx + k][1]) == _role(hypothesis[chunk.hyp_start_idx + k][1])
-    return right / total if total else 0.0
+    pairs = list(aligned_pairs([w for w, _ in reference], [w for w, _ in hypothesis], kinds=("equal",)))
+    right = sum(_role(reference[r][1]) == _role(hypothesis[h][1]) for r, h in pairs)
+    return right / len(pairs) if pairs else 0.0
 
 
 def label_sequence_error(reference: list[str], hypothesis: list[str]) -> float:

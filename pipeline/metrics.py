@@ -69,6 +69,17 @@ def speaker_mapping(reference: list[Turn], hypothesis: list[Turn]) -> dict[str, 
     return dict(DiarizationErrorRate().optimal_mapping(_annotation(reference), _annotation(hypothesis)))
 
 
+def aligned_pairs(reference: list[str], hypothesis: list[str], kinds: tuple[str, ...] = ("equal", "substitute")):
+    """(reference index, hypothesis index) of the words the edit-distance alignment pairs up
+    as `kinds` ("equal": recognized right; "substitute": recognized as another word)."""
+    if not reference or not hypothesis:
+        return
+    alignment = jiwer.process_words(" ".join(reference), " ".join(hypothesis))
+    for chunk in alignment.alignments[0]:
+        if chunk.type in kinds:
+            yield from zip(range(chunk.ref_start_idx, chunk.ref_end_idx), range(chunk.hyp_start_idx, chunk.hyp_end_idx))
+
+
 def attribution_accuracy(reference: list[tuple[str, str]], hypothesis: list[tuple[str, str]],
                          mapping: dict[str, str] | None = None) -> float:
     """Share of aligned words (correct or substituted) whose speaker is right.
@@ -76,20 +87,12 @@ def attribution_accuracy(reference: list[tuple[str, str]], hypothesis: list[tupl
     `reference` and `hypothesis` are (word, speaker) pairs of normalized words; hypothesis
     speakers are translated with `mapping` first (unmapped speakers count as wrong).
     """
-    ref_words = [w for w, _ in reference]
-    hyp_words = [w for w, _ in hypothesis]
-    alignment = jiwer.process_words(" ".join(ref_words), " ".join(hyp_words))
-    right = total = 0
-    for chunk in alignment.alignments[0]:
-        if chunk.type not in ("equal", "substitute"):
-            continue
-        for r, h in zip(range(chunk.ref_start_idx, chunk.ref_end_idx), range(chunk.hyp_start_idx, chunk.hyp_end_idx)):
-            hyp_speaker = hypothesis[h][1]
-            if mapping is not None:
-                hyp_speaker = mapping.get(hyp_speaker)
-            right += hyp_speaker == reference[r][1]
-            total += 1
-    return right / total if total else 0.0
+    pairs = list(aligned_pairs([w for w, _ in reference], [w for w, _ in hypothesis]))
+    right = 0
+    for r, h in pairs:
+        hyp_speaker = hypothesis[h][1] if mapping is None else mapping.get(hypothesis[h][1])
+        right += hyp_speaker == reference[r][1]
+    return right / len(pairs) if pairs else 0.0
 
 
 def load_rttm(path: str | Path) -> list[Turn]:

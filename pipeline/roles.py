@@ -10,7 +10,7 @@ chair, if any), at most one moderator and one operator, and any number of questi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -60,7 +60,6 @@ class SpeakerStats:
     questions: int = 0              # turns that ask
     answers: int = 0                # turns that follow someone else's question
     cues_question: int = 0          # short turns after which someone else asks
-    said: list[str] = field(default_factory=list)
 
 
 def _normalized(text: str) -> str:
@@ -79,40 +78,53 @@ def _is_question(text: str, norm: str, rules: RoleRules, punctuated: bool = True
     return _has(norm, rules.cues["question"])
 
 
+@dataclass
+class _TurnCues:
+    """What one turn says, computed once: the turn and the next one both read it."""
+    speaker: str
+    norm: str
+    words: int
+    question: bool
+    to_questioner: bool
+    to_official: bool
+
+
+def _turn_cues(turns: list[tuple[str, str]], rules: RoleRules) -> list[_TurnCues]:
+    punctuated = any(c in text for _, text in turns for c in ".?!")
+    cues = []
+    for speaker, text in turns:
+        norm = _normalized(text)
+        cues.append(_TurnCues(speaker, norm, len(norm.split()), _is_question(text, norm, rules, punctuated),
+                              _has(norm, rules.cues["to_questioner"]), _has(norm, rules.cues["to_official"])))
+    return cues
+
+
 def speaker_stats(turns: list[tuple[str, str]], rules: RoleRules) -> dict[str, SpeakerStats]:
     th = rules.thresholds
     stats: dict[str, SpeakerStats] = {}
-    previous: tuple[str, str, str] | None = None   # speaker, text, normalized
-    punctuated = any(c in text for _, text in turns for c in ".?!")
-    for i, (speaker, text) in enumerate(turns):
-        s = stats.setdefault(speaker, SpeakerStats(speaker))
-        norm = _normalized(text)
-        n_words = len(norm.split())
+    cues = _turn_cues(turns, rules)
+    for i, turn in enumerate(cues):
+        s = stats.setdefault(turn.speaker, SpeakerStats(turn.speaker))
         s.turns += 1
-        s.words += n_words
-        s.said.append(norm)
+        s.words += turn.words
         s.first_turn = min(s.first_turn, i)
-        if n_words >= th["substantive_words"]:
+        if turn.words >= th["substantive_words"]:
             s.first_substantive = min(s.first_substantive, i)
-        s.long_turns += n_words >= th["long_turn_words"]
-        s.operator_cues += _has(norm, rules.cues["operator"])
-        s.moderator_cues += _has(norm, rules.cues["moderator"])
-        to_questioner = _has(norm, rules.cues["to_questioner"])
-        to_official = _has(norm, rules.cues["to_official"])
-        s.handoffs += to_questioner or to_official
-        if _is_question(text, norm, rules, punctuated):
-            s.questions += 1
-        if previous and previous[0] != speaker:
-            prev_speaker, prev_text, prev_norm = previous
-            if _has(prev_norm, rules.cues["to_questioner"]):
+        s.long_turns += turn.words >= th["long_turn_words"]
+        s.operator_cues += _has(turn.norm, rules.cues["operator"])
+        s.moderator_cues += _has(turn.norm, rules.cues["moderator"])
+        s.handoffs += turn.to_questioner or turn.to_official
+        s.questions += turn.question
+        previous = cues[i - 1] if i else None
+        if previous and previous.speaker != turn.speaker:
+            if previous.to_questioner:
                 s.asked += 1
-            elif _has(prev_norm, rules.cues["to_official"]):
+            elif previous.to_official:
                 s.briefed += 1
-            if _is_question(prev_text, prev_norm, rules, punctuated) and not _has(prev_norm, rules.cues["to_questioner"]):
+            if previous.question and not previous.to_questioner:
                 s.answers += 1
-            if _is_question(text, norm, rules, punctuated) and len(prev_norm.split()) < th["long_turn_words"]:
-                stats[prev_speaker].cues_question += 1
-        previous = (speaker, text, norm)
+            if turn.question and previous.words < th["long_turn_words"]:
+                stats[previous.speaker].cues_question += 1
     return stats
 
 

@@ -70,7 +70,6 @@ def measured(results: dict, stage: str):
 
 def bench(minutes: int, settings) -> dict:
     from faster_whisper import WhisperModel
-    from pipeline.align import assign_speakers
     from pipeline.audio import SAMPLE_RATE, decode
     from pipeline.render import render
     from pipeline.transcribe import Transcriber
@@ -119,7 +118,7 @@ def main() -> None:
         results["runs"].append(run)
         print(f"\n{run['minutes']} min call, {settings.asr.model}, {os.cpu_count()} cores "
               f"(pipeline / bare faster-whisper: {run['pipeline_over_bare']:.2f}x)")
-        print(f"| stage | seconds | RTF | peak RSS (MB) |\n| --- | --- | --- | --- |")
+        print("| stage | seconds | RTF | peak RSS (MB) |\n| --- | --- | --- | --- |")
         for stage, r in run["stages"].items():
             peak = "–" if r["peak_rss_mb"] is None else f"{r['peak_rss_mb']:.0f}"
             print(f"| {stage} | {r['seconds']:.1f} | {r['rtf']:.3f} | {peak} |")
