@@ -4,15 +4,15 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SYSTEM_TOOLS := ffmpeg ffprobe espeak-ng sox
+SYSTEM_TOOLS := ffmpeg ffprobe espeak-ng sox flite
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: setup system-deps models samples test eval bench clean help transcripts
 
 help:
-	@echo "make setup    virtual environment, pinned packages, ffmpeg/espeak-ng/sox, offline models"
+	@echo "make setup    virtual environment, pinned packages, ffmpeg/espeak-ng/sox/flite, offline models"
 	@echo "make test     the whole test suite (CPU, no network)"
-	@echo "make samples  speak the synthetic calls in samples/calls into samples/generated"
+	@echo "make samples  speak the synthetic calls in samples/calls/{dev,heldout} into samples/generated/"
 	@echo "make bench    per-stage time, RTF and peak memory vs bare faster-whisper [MINUTES=\"5 60\"]"
 	@echo "make eval     score the pipeline on samples/generated (WER, DER, roles, (inaudible), leaks, RTF)"
 	@echo "make transcripts IN=recordings OUT=transcripts [ARGS=...] [-jN]   one NAME.txt + NAME.json per recording"
@@ -23,8 +23,8 @@ setup: system-deps $(STAMP) models
 system-deps:
 	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	if [ -n "$$missing" ]; then \
-	  echo "installing ffmpeg espeak-ng sox (missing:$$missing)"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ffmpeg espeak-ng sox >/dev/null; \
+	  echo "installing ffmpeg espeak-ng sox flite (missing:$$missing)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ffmpeg espeak-ng sox flite >/dev/null; \
 	fi
 
 $(STAMP): requirements.lock pyproject.toml
@@ -49,9 +49,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python samples/bench.py --minutes $(or $(MINUTES),5 60)
 
-# Scores on the reference set (synthetic calls + the real telephone sample): a table, and JSON.
+# Scores on the reference set, development split (tuned on) then held-out split: tables, and JSON.
 eval: samples
-	$(BIN)/callscribe eval samples/generated --json samples/generated/eval.json
+	$(BIN)/callscribe eval samples/generated/dev --json samples/generated/eval-dev.json
+	$(BIN)/callscribe eval samples/generated/heldout --json samples/generated/eval-heldout.json
 
 clean:
 	rm -rf $(VENV) samples/generated .pytest_cache

@@ -10,6 +10,7 @@ import json
 import shutil
 import struct
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,15 +144,19 @@ def decode(path: str | Path, min_duration: float = 1.0) -> Audio:
     if _ogg_unfinished(path):
         raise BadInput(path, "truncated (the Ogg stream ends without its final page)")
 
-    proc = subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
-         "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"],
-        capture_output=True,
-    )
-    errors = proc.stderr.decode("utf-8", "replace")
-    if proc.returncode != 0 or errors.strip():
-        raise BadInput(path, f"corrupt or truncated audio (ffmpeg: {_first_line(errors).split(': ', 1)[-1]})")
-    samples = np.frombuffer(proc.stdout, dtype=np.float32)
+    # ffmpeg writes raw samples to a scratch file that is read straight into one array:
+    # a 2-hour call is 460 MB of float32, and piping it would hold a second copy in bytes.
+    with tempfile.TemporaryFile() as raw:
+        proc = subprocess.run(
+            ["ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
+             "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"],
+            stdout=raw, stderr=subprocess.PIPE,
+        )
+        errors = proc.stderr.decode("utf-8", "replace")
+        if proc.returncode != 0 or errors.strip():
+            raise BadInput(path, f"corrupt or truncated audio (ffmpeg: {_first_line(errors).split(': ', 1)[-1]})")
+        raw.seek(0)
+        samples = np.fromfile(raw, dtype=np.float32)
 
     duration = len(samples) / SAMPLE_RATE
     declared = _declared_duration(stream)

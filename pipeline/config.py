@@ -26,6 +26,8 @@ class AsrSettings:
     vad_filter: bool = False
     cpu_threads: int = 0
     call_sheet_hotwords: bool = False
+    window_minutes: float = 20.0
+    gpu_batch_size: int = 16
 
 
 @dataclass

@@ -20,6 +20,7 @@ import torchaudio
 from pyannote.audio import Model, Pipeline
 from pyannote.audio.core.plda import PLDA
 from pyannote.audio.pipelines import SpeakerDiarization
+from pyannote.audio.pipelines.clustering import AgglomerativeClustering
 from pyannote.audio.telemetry import set_telemetry_metrics
 from pyannote.core import Annotation
 
@@ -117,6 +118,122 @@ class GE2EEncoder(Model):
         return embeddings
 
 
+    def partials(self, samples: torch.Tensor, step: int, batch_size: int = 256) -> torch.Tensor:
+        """Unit-norm embeddings of the 1.6 s partials starting every `step` frames of a whole recording.
+
+        Each partial's volume is raised to -30 dBFS on its own; the whole recording's mel
+        spectrogram is computed once and the LSTM runs once per partial, however many
+        sliding-window chunks later share it.
+        """
+        hop = 160
+        total = len(samples) // hop + 1                                   # mel frames of the whole recording
+        starts = list(range(0, max(1, total - self.PARTIAL_FRAMES + 1), step))
+        out = []
+        for first in range(0, len(starts), batch_size):
+            # The mel spectrogram of only this batch's stretch: memory stays bounded on long calls.
+            index = torch.tensor(starts[first: first + batch_size])
+            lo, hi = int(index[0]), int(index[-1]) + self.PARTIAL_FRAMES
+            piece = samples[lo * hop: hi * hop]
+            mels = self.mel(piece).T                                      # (frames, 40)
+            energy = torch.nn.functional.avg_pool1d(piece.pow(2)[None, None], hop, hop)[0, 0]
+            frames = index[:, None] - lo + torch.arange(self.PARTIAL_FRAMES)
+            batch = mels[frames.clamp(max=len(mels) - 1)]                 # (B, 160, 40)
+            power = energy[frames.clamp(max=len(energy) - 1)].mean(dim=1)
+            gain = (10 ** (self.TARGET_DBFS / 10) / power.clamp(min=1e-12)).clamp(min=1.0)
+            _, (hidden, _) = self.lstm(batch * gain[:, None, None])
+            e = torch.relu(self.linear(hidden[-1]))
+            out.append(e / e.norm(dim=1, keepdim=True).clamp(min=1e-8))
+        return torch.cat(out)
+
+
+class SharedPartialsDiarization(SpeakerDiarization):
+    """pyannote's SpeakerDiarization with (chunk, speaker) embeddings pooled from shared partials.
+
+    pyannote embeds every (chunk, speaker) pair on its own: with 5 s chunks every 0.5 s,
+    each second of speech goes through the encoder about ten times. Here GE2E embeds the
+    recording once, in 1.6 s partials every 0.2 s, and each pair's embedding is the mean
+    of the partials inside its chunk, weighted by how much of each partial that speaker
+    alone is heard in (to the fourth power, so that clean partials dominate).
+    """
+
+    PARTIAL_STEP = 20   # frames of 10 ms
+    CLEAN_SHARE = 0.9   # a partial counts for a speaker when it hears that speaker alone this much
+
+    def get_embeddings(self, file, binary_segmentations, exclude_overlap: bool = False, hook=None):
+        encoder = self._embedding.model_
+        if not isinstance(encoder, GE2EEncoder):
+            return super().get_embeddings(file, binary_segmentations, exclude_overlap, hook)
+        cache = file.get("training_cache/partial-embeddings", {}) if self.training else {}
+        if cache.get("segmentation.threshold") == self.segmentation.threshold:
+            return cache["embeddings"]  # tuning (samples/tune.py) reuses them across trials
+        with torch.inference_mode():
+            partials = encoder.partials(file["waveform"][0], self.PARTIAL_STEP).numpy()
+        embeddings = pool_partials(partials, self.PARTIAL_STEP / 100, encoder.PARTIAL_FRAMES / 100,
+                                   binary_segmentations, self.CLEAN_SHARE)
+        # Pairs too short to fill one clean partial are embedded from their own frames, as pyannote would.
+        masks = np.nan_to_num(binary_segmentations.data)
+        short = np.isnan(embeddings[..., 0]) & (masks.sum(axis=1) > 0)
+        pairs = list(zip(*np.nonzero(short)))
+        window = binary_segmentations.sliding_window
+        for first in range(0, len(pairs), self.embedding_batch_size):
+            batch = pairs[first: first + self.embedding_batch_size]
+            waveforms = torch.vstack([self._audio.crop(file, window[c], mode="pad")[0][None] for c, _ in batch])
+            weights = torch.from_numpy(np.stack([masks[c, :, k] for c, k in batch]).astype(np.float32))
+            embeddings[tuple(np.array(batch).T)] = self._embedding(waveforms, masks=weights)
+        if self.training:
+            file["training_cache/partial-embeddings"] = {"segmentation.threshold": self.segmentation.threshold,
+                                                        "embeddings": embeddings}
+        if hook is not None:
+            hook("embeddings", embeddings, total=1, completed=1)
+        return embeddings
+
+
+def pool_partials(partials: np.ndarray, step: float, length: float, segmentations,
+                  clean_share: float) -> np.ndarray:
+    """(chunks, speakers, dim): per pair, the mean of the partials inside the chunk that hear that speaker alone.
+
+    NaN where no partial does (pairs with under `length` seconds of clean speech).
+    """
+    masks = np.nan_to_num(segmentations.data)                             # (C, F, S)
+    chunks, frames, speakers = masks.shape
+    window = segmentations.sliding_window
+    alone = masks * (masks.sum(axis=2, keepdims=True) < 2)
+    cumulative = np.concatenate([np.zeros((chunks, 1, speakers)), np.cumsum(alone, axis=1)], axis=1)
+    chunk_starts = window.start + window.step * np.arange(chunks)
+    per_chunk = int((window.duration - length) / step) + 1
+    first = np.ceil(chunk_starts / step - 1e-6).astype(int)
+    index = first[:, None] + np.arange(per_chunk)                         # (C, J) partial indices
+    offset = index * step - chunk_starts[:, None]                         # partial start within its chunk
+    valid = (index < len(partials)) & (offset + length <= window.duration + 1e-6)
+    f0 = np.clip(np.round(offset / window.duration * frames).astype(int), 0, frames)
+    f1 = np.clip(np.round((offset + length) / window.duration * frames).astype(int), 0, frames)
+    rows = np.arange(chunks)[:, None]
+    share = (cumulative[rows, f1] - cumulative[rows, f0]) / np.maximum(f1 - f0, 1)[..., None]  # (C, J, S)
+    weights = (valid[..., None] & (share >= clean_share)).astype(np.float32)
+    pooled = np.einsum("cjs,cjd->csd", weights, partials[np.minimum(index, len(partials) - 1)])
+    norms = np.linalg.norm(pooled, axis=2, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(norms > 1e-8, pooled / norms, np.nan).astype(np.float32)
+
+
+class BoundedAgglomerativeClustering(AgglomerativeClustering):
+    """pyannote's agglomerative clustering, trained on at most MAX_TRAINING embeddings.
+
+    Linkage needs all pairwise distances: 20,000 embeddings (a 2-hour call) would take
+    1.6 GB for them alone. Longer calls are trained on an evenly spread subset; every
+    embedding is still assigned to its nearest centroid afterwards.
+    """
+
+    MAX_TRAINING = 4000
+
+    def filter_embeddings(self, embeddings, segmentations=None, min_active_ratio: float = 0.2):
+        kept, chunks, speakers = super().filter_embeddings(embeddings, segmentations, min_active_ratio)
+        if len(kept) <= self.MAX_TRAINING:
+            return kept, chunks, speakers
+        pick = np.linspace(0, len(kept) - 1, self.MAX_TRAINING).round().astype(int)
+        return kept[pick], chunks[pick], speakers[pick]
+
+
 class _NoPLDA(PLDA):
     """pyannote 4 loads a PLDA whatever the clustering; agglomerative clustering never uses it."""
 
@@ -155,7 +272,7 @@ class Diarizer:
     def _offline(settings: DiarizationSettings, models_dir: Path) -> SpeakerDiarization:
         segmentation = Model.from_pretrained(require("segmentation", models_dir) / "pytorch_model.bin")
         encoder = GE2EEncoder.from_checkpoint(require("ge2e", models_dir) / "pretrained.pt")
-        diarization = SpeakerDiarization(
+        diarization = SharedPartialsDiarization(
             segmentation=segmentation,
             segmentation_step=settings.segmentation_step,
             embedding=encoder,
@@ -164,6 +281,7 @@ class Diarizer:
             embedding_batch_size=settings.embedding_batch_size,
             segmentation_batch_size=settings.segmentation_batch_size,
         )
+        diarization.clustering = BoundedAgglomerativeClustering(metric=diarization.clustering.metric)
         diarization.instantiate({
             "segmentation": {"threshold": settings.segmentation_threshold,
                              "min_duration_off": settings.min_duration_off},
@@ -187,7 +305,8 @@ class Diarizer:
                 num_speakers: int | None = None, min_speakers: int | None = None,
                 max_speakers: int | None = None, hook=None) -> Diarization:
         s = self.settings
-        audio = {"waveform": torch.from_numpy(np.array(samples, dtype=np.float32))[None], "sample_rate": sample_rate, "uri": uri}
+        waveform = torch.from_numpy(np.asarray(samples, dtype=np.float32))[None]  # shares the samples: no copy
+        audio = {"waveform": waveform, "sample_rate": sample_rate, "uri": uri}
         output = self.pipeline(
             audio,
             num_speakers=num_speakers if num_speakers is not None else s.num_speakers,

@@ -7,6 +7,7 @@ from typing import Iterator
 
 import numpy as np
 
+from .audio import SAMPLE_RATE
 from .config import AsrSettings
 from .errors import ModelMissing
 from .models import load_catalog, require
@@ -74,17 +75,37 @@ class Recognizer:
             raise ModelMissing(None, f"cannot load speech model '{settings.model}': {str(e).splitlines()[0]}{hint}") from None
 
     def recognize(self, samples: np.ndarray, hotwords: str | None = None) -> Iterator[RecognizedSegment]:
-        """Lazily yield recognized segments with word timings."""
+        """Lazily yield recognized segments with word timings, window by window on long recordings."""
+        for start, end in windows(samples, int(self.settings.window_minutes * 60 * SAMPLE_RATE)):
+            yield from self._recognize(samples[start:end], start / SAMPLE_RATE, hotwords)
+
+    def _recognize(self, samples: np.ndarray, offset: float, hotwords: str | None) -> Iterator[RecognizedSegment]:
         s = self.settings
-        segments, _info = self.model.transcribe(
-            samples,
-            language=s.language,
-            beam_size=s.beam_size,
-            word_timestamps=True,
-            condition_on_previous_text=s.condition_on_previous_text,
-            vad_filter=s.vad_filter,
-            hotwords=hotwords,
-        )
+        options = dict(language=s.language, beam_size=s.beam_size, word_timestamps=True,
+                       condition_on_previous_text=s.condition_on_previous_text, hotwords=hotwords)
+        if self.device == "cuda":
+            # On a GPU, faster-whisper's batched pipeline decodes many 30 s windows at once
+            # (it cuts them at silences with its own VAD).
+            from faster_whisper import BatchedInferencePipeline
+            segments, _info = BatchedInferencePipeline(self.model).transcribe(
+                samples, batch_size=s.gpu_batch_size, **options)
+        else:
+            segments, _info = self.model.transcribe(samples, vad_filter=s.vad_filter, **options)
         for seg in segments:
-            words = [Word(w.word, float(w.start), float(w.end), float(w.probability)) for w in seg.words or []]
-            yield RecognizedSegment(float(seg.start), float(seg.end), seg.text, words)
+            words = [Word(w.word, offset + w.start, offset + w.end, float(w.probability)) for w in seg.words or []]
+            yield RecognizedSegment(offset + seg.start, offset + seg.end, seg.text, words)
+
+
+def windows(samples: np.ndarray, length: int, search: int = 30 * SAMPLE_RATE) -> list[tuple[int, int]]:
+    """(start, end) sample ranges of about `length`, each cut at the quietest 0.1 s within `search` of its boundary."""
+    if length <= 0 or len(samples) <= length + search:
+        return [(0, len(samples))]
+    hop = SAMPLE_RATE // 10
+    cuts, position = [0], length
+    while position < len(samples) - search:
+        lo = max(cuts[-1] + hop, position - search)
+        stretch = samples[lo: position + search]
+        energy = np.square(stretch[: len(stretch) // hop * hop].reshape(-1, hop)).mean(axis=1)
+        cuts.append(lo + int(np.argmin(energy)) * hop + hop // 2)
+        position = cuts[-1] + length
+    return list(zip(cuts, cuts[1:] + [len(samples)]))

@@ -160,8 +160,10 @@ def default_officials(count: int, family: str) -> list[Official]:
 
 
 def _name_forms(name: str) -> list[str]:
+    """Full name, surname and first name: a chair hands over with any of them."""
     words = normalize_words(name)
-    return [" " + " ".join(words) + " ", " " + words[-1] + " "] if words else []
+    forms = {" ".join(words), words[-1], words[0]} if words else set()
+    return [f" {form} " for form in forms]
 
 
 def _order_officials(speakers: list[str], officials: list[Official], votes: dict[tuple[str, int], int],
@@ -204,11 +206,14 @@ def _name_votes(turns: list[tuple[str, str]], officials: list[Official],
             len(prev_norm.split()) < rules.thresholds["handoff_max_words"]
         if not handoff:
             continue
-        # A hand-off names the next speaker at its very end: "…over to Secretary Blinken."
+        # A hand-off names the next speaker at its very end ("…over to Secretary Blinken"),
+        # and after any briefer it thanks: "Thank you, Catherine. William, over to you."
         tail = " " + " ".join(prev_norm.split()[-8:]) + " "
-        for i, names in enumerate(forms):
-            if any(form in tail for form in names):
-                votes[(speaker, i)] = votes.get((speaker, i), 0) + 1
+        last = {i: max(tail.rfind(form) for form in names) for i, names in enumerate(forms) if names}
+        named = [i for i, at in last.items() if at >= 0]
+        if named:
+            i = max(named, key=last.get)
+            votes[(speaker, i)] = votes.get((speaker, i), 0) + 1
     return votes
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 from .align import assign_speakers
 from .audio import SAMPLE_RATE, Audio, decode, is_silent
@@ -18,8 +19,13 @@ from .typography import load_house_style
 from .types import Transcript, Turn, Word
 
 
+StageHook = Callable[[str], None]
+
+
 @contextmanager
-def _timed(timings: dict[str, float], stage: str):
+def _timed(timings: dict[str, float], stage: str, on_stage: StageHook | None = None):
+    if on_stage is not None:
+        on_stage(stage)
     start = time.perf_counter()
     yield
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
@@ -46,8 +52,13 @@ class Transcriber:
         audio = decode(path, self.settings.audio.min_duration)
         return self.transcribe_audio(audio, sheet)
 
-    def transcribe_audio(self, audio: Audio, sheet: CallSheet | None = None) -> Transcript:
-        """Transcribe already decoded audio (so bad files are refused before models load)."""
+    def transcribe_audio(self, audio: Audio, sheet: CallSheet | None = None,
+                         on_stage: StageHook | None = None) -> Transcript:
+        """Transcribe already decoded audio (so bad files are refused before models load).
+
+        `on_stage(name)` is called as each stage starts (diarization, recognition, roles,
+        alignment): `make bench` uses it to attribute memory to stages.
+        """
         path = audio.path
         timings: dict[str, float] = {"decode": audio.decode_seconds}
         transcript = Transcript(
@@ -58,14 +69,14 @@ class Transcriber:
         if is_silent(audio.samples, self.settings.audio.silence_dbfs):
             transcript.warnings.append("the recording is silent: no speech to transcribe")
             return transcript
-        with _timed(timings, "diarization"):
+        with _timed(timings, "diarization", on_stage):
             diarization = self.diarizer.diarize(audio.samples, SAMPLE_RATE, Path(path).stem)
-        with _timed(timings, "recognition"):
+        with _timed(timings, "recognition", on_stage):
             hotwords = self._hotwords(sheet) if self.settings.asr.call_sheet_hotwords else None
             words = [w for seg in self.recognizer.recognize(audio.samples, hotwords) for w in seg.words]
-        with _timed(timings, "roles"):
+        with _timed(timings, "roles", on_stage):
             self._assign_roles(transcript, words, diarization, sheet)
-        with _timed(timings, "alignment"):
+        with _timed(timings, "alignment", on_stage):
             transcript.turns = self._published_turns(audio, words, diarization, sheet, transcript.roles)
             transcript.diarization = diarization.turns
         if not words:

@@ -2,7 +2,7 @@
 """Benchmark: wall time, real-time factor and peak memory per stage, against bare faster-whisper.
 
 For each length asked (default 5 and 60 minutes) a synthetic call is spoken by cycling
-the turns of samples/calls/briefing.yaml (generated into samples/generated/, not
+the turns of samples/calls/dev/briefing.yaml (generated into samples/generated/, not
 committed; in samples/generated/bench/). The same process then runs callscribe's pipeline and, on the same audio
 with the same model and recognition options, faster-whisper alone: what a user would
 otherwise run. Prints a table; writes samples/generated/bench/bench.json.
@@ -17,7 +17,6 @@ import os
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -34,7 +33,7 @@ def long_call(minutes: int) -> Path:
     path = GENERATED / f"bench-{minutes}min.wav"
     if path.exists():
         return path
-    script = yaml.safe_load((HERE / "calls" / "briefing.yaml").read_text())
+    script = yaml.safe_load((HERE / "calls" / "dev" / "briefing.yaml").read_text())
     one_pass = 155  # seconds of speech in one pass of the briefing's turns (measured)
     turns = script["turns"] * max(1, round(minutes * 60 / one_pass))
     return speak_script({**script, "turns": turns, "call_sheet": None}, path.stem, GENERATED)
@@ -48,82 +47,140 @@ def rss_mb() -> float:
     return 0.0
 
 
-@contextmanager
-def measured(results: dict, stage: str):
-    """Wall time and peak resident memory of the process during the stage (sampled every 20 ms)."""
-    peak = [rss_mb()]
-    stop = threading.Event()
+class MemorySampler:
+    """Peak resident memory of this process per stage, sampled every 20 ms on a thread."""
 
-    def sample() -> None:
-        while not stop.wait(0.02):
-            peak[0] = max(peak[0], rss_mb())
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        stop.set()
-        sampler.join()
-        results[stage] = {"seconds": time.perf_counter() - started, "peak_rss_mb": max(peak[0], rss_mb())}
+    def __init__(self) -> None:
+        self.stage, self.peaks = "start", {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self.record()
+
+    def record(self) -> None:
+        self.peaks[self.stage] = max(self.peaks.get(self.stage, 0.0), rss_mb())
+
+    def set_stage(self, stage: str) -> None:
+        self.record()
+        self.stage = stage
+        self.record()
+
+    def __enter__(self) -> "MemorySampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.record()
 
 
-def bench(minutes: int, settings) -> dict:
+def bench(minutes: int, settings, bare: bool = True) -> dict:
     from faster_whisper import WhisperModel
-    from pipeline.audio import SAMPLE_RATE, decode
+    from pipeline.audio import decode
     from pipeline.render import render
     from pipeline.transcribe import Transcriber
 
     path = long_call(minutes)
-    stages: dict = {}
     transcriber = Transcriber(settings)
-    with measured(stages, "decode"):
+    with MemorySampler() as memory:
+        memory.set_stage("decode")
         audio = decode(path)
-    duration = audio.duration
-    with measured(stages, "diarization"):
-        transcriber.diarizer.diarize(audio.samples, SAMPLE_RATE, path.stem)
-    with measured(stages, "recognition"):
-        words = [w for seg in transcriber.recognizer.recognize(audio.samples) for w in seg.words]
-    with measured(stages, "pipeline end to end"):
-        transcript = transcriber.transcribe_audio(audio)
+        started = time.perf_counter()
+        transcript = transcriber.transcribe_audio(audio, on_stage=memory.set_stage)
+        memory.set_stage("rendering")
+        rendering = time.perf_counter()
         for fmt in ("txt", "json", "srt", "vtt", "rttm"):
             render(transcript, fmt, transcriber.style)
-    everything_else = transcript.timings.get("roles", 0) + transcript.timings.get("alignment", 0)
-    stages["everything else"] = {"seconds": everything_else, "peak_rss_mb": None}
+        finished = time.perf_counter()
+    t = transcript.timings
+    seconds = {"decode": t["decode"], "diarization": t["diarization"], "recognition": t["recognition"],
+               "everything else": t["roles"] + t["alignment"] + finished - rendering}
+    peaks = memory.peaks
+    peak = {"decode": peaks["decode"], "diarization": peaks["diarization"], "recognition": peaks["recognition"],
+            "everything else": max(peaks["roles"], peaks["alignment"], peaks["rendering"])}
+    stages = {name: {"seconds": seconds[name], "peak_rss_mb": peak[name]} for name in seconds}
+    stages["pipeline end to end"] = {"seconds": t["decode"] + finished - started, "peak_rss_mb": max(peaks.values())}
+    del transcript
 
-    s = settings.asr
-    model = WhisperModel(transcriber.recognizer.model_path, device=transcriber.device,
-                         compute_type=transcriber.compute_type, cpu_threads=s.cpu_threads)
-    with measured(stages, "bare faster-whisper"):
-        segments, _ = model.transcribe(audio.samples, language=s.language, beam_size=s.beam_size,
-                                       word_timestamps=True, condition_on_previous_text=s.condition_on_previous_text)
-        bare_words = sum(len(seg.words or []) for seg in segments)
+    if bare:
+        s = settings.asr
+        model = WhisperModel(transcriber.recognizer.model_path, device=transcriber.device,
+                             compute_type=transcriber.compute_type, cpu_threads=s.cpu_threads)
+        with MemorySampler() as memory:
+            memory.set_stage("bare")
+            started = time.perf_counter()
+            segments, _ = model.transcribe(audio.samples, language=s.language, beam_size=s.beam_size,
+                                           word_timestamps=True, condition_on_previous_text=s.condition_on_previous_text)
+            sum(len(seg.words or []) for seg in segments)
+            stages["bare faster-whisper"] = {"seconds": time.perf_counter() - started,
+                                             "peak_rss_mb": memory.peaks["bare"]}
     for stage in stages.values():
-        stage["rtf"] = stage["seconds"] / duration
-    return {"minutes": round(duration / 60, 1), "words": len(words), "bare_words": bare_words,
-            "pipeline_over_bare": stages["pipeline end to end"]["seconds"] / stages["bare faster-whisper"]["seconds"],
-            "stages": stages}
+        stage["rtf"] = stage["seconds"] / audio.duration
+    over = stages["pipeline end to end"]["seconds"] / stages["bare faster-whisper"]["seconds"] if bare else None
+    return {"minutes": round(audio.duration / 60, 1), "pipeline_over_bare": over, "stages": stages}
+
+
+def throughput(job_counts: list[int]) -> list[dict]:
+    """Files per hour of `callscribe batch --jobs N` over the development calls (copied 2x)."""
+    import shutil
+    import subprocess
+    import tempfile
+    calls = sorted((HERE / "generated" / "dev").glob("*.wav"))
+    if not calls:
+        raise SystemExit("no calls in samples/generated/dev (run `make samples`)")
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        recordings = Path(tmp) / "in"
+        recordings.mkdir()
+        for copy in range(2):
+            for call in calls:
+                shutil.copyfile(call, recordings / f"{call.stem}-{copy}.wav")
+        minutes = sum(len(call.read_bytes()) / 32000 / 60 for call in calls) * 2
+        for jobs in job_counts:
+            out = Path(tmp) / f"out-{jobs}"
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "pipeline.cli", "batch", str(recordings), str(out),
+                            "--jobs", str(jobs), "--quiet"], check=True)
+            hours = (time.perf_counter() - started) / 3600
+            results.append({"jobs": jobs, "files": 2 * len(calls), "audio_minutes": round(minutes, 1),
+                            "files_per_hour": round(2 * len(calls) / hours, 1),
+                            "audio_hours_per_hour": round(minutes / 60 / hours, 2)})
+    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=int, nargs="+", default=[5, 60])
+    parser.add_argument("--minutes", type=int, nargs="*", default=[5, 60])
     parser.add_argument("--asr-model", default=None)
+    parser.add_argument("--no-bare", action="store_true", help="skip bare faster-whisper (memory runs on very long calls)")
+    parser.add_argument("--jobs", type=int, nargs="*", default=[],
+                        help="also measure batch throughput (files per hour) with these --jobs counts")
     args = parser.parse_args()
     from pipeline.config import load_settings
     settings = load_settings(overrides={"asr": {"model": args.asr_model}} if args.asr_model else None)
-    results = {"machine": f"{os.cpu_count()} cores", "asr_model": settings.asr.model, "runs": []}
+    machine = f"{os.cpu_count()} cores"
+    results = {"machine": machine, "asr_model": settings.asr.model, "runs": []}
     for minutes in args.minutes:
-        run = bench(minutes, settings)
+        run = bench(minutes, settings, bare=not args.no_bare)
         results["runs"].append(run)
-        print(f"\n{run['minutes']} min call, {settings.asr.model}, {os.cpu_count()} cores "
-              f"(pipeline / bare faster-whisper: {run['pipeline_over_bare']:.2f}x)")
+        ratio = "" if run["pipeline_over_bare"] is None else f" (pipeline / bare faster-whisper: {run['pipeline_over_bare']:.2f}x)"
+        print(f"\n{run['minutes']} min call, {settings.asr.model}, {machine}{ratio}")
         print("| stage | seconds | RTF | peak RSS (MB) |\n| --- | --- | --- | --- |")
         for stage, r in run["stages"].items():
-            peak = "–" if r["peak_rss_mb"] is None else f"{r['peak_rss_mb']:.0f}"
-            print(f"| {stage} | {r['seconds']:.1f} | {r['rtf']:.3f} | {peak} |")
+            print(f"| {stage} | {r['seconds']:.1f} | {r['rtf']:.3f} | {r['peak_rss_mb']:.0f} |")
+    if args.jobs:
+        results["throughput"] = throughput(args.jobs)
+        print(f"\nbatch throughput, {settings.asr.model} (configs default), {machine}")
+        print("| --jobs | files | audio minutes | files per hour | audio hours per hour |\n| --- | --- | --- | --- | --- |")
+        for r in results["throughput"]:
+            print(f"| {r['jobs']} | {r['files']} | {r['audio_minutes']} | {r['files_per_hour']} | {r['audio_hours_per_hour']} |")
     GENERATED.mkdir(parents=True, exist_ok=True)
-    (GENERATED / "bench.json").write_text(json.dumps(results, indent=2) + "\n")
+    out = GENERATED / f"bench-{settings.asr.model}.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwritten: {out}")
 
 
 if __name__ == "__main__":

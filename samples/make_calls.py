@@ -11,9 +11,10 @@ A word written {inaudible:word} in a script is spoken buried in loud noise; the
 reference has (inaudible) there.
 Everything is deterministic (fixed gaps and noise seed), so generated audio stays out of git.
 
-With no scripts named, all of samples/calls/ is spoken and pyannote.audio's real
-telephone sample is copied in as telephone.wav/.rttm/.stm, so that the folder is the
-reference set of `callscribe eval` (`make eval`).
+With no scripts named, the reference set of `callscribe eval` (`make eval`) is made:
+samples/calls/dev/ (tuned on) into OUT/dev/ with pyannote.audio's real telephone sample
+copied in as telephone.wav/.rttm/.stm (its clustering threshold was chosen on it), and
+samples/calls/heldout/ (never tuned on) into OUT/heldout/.
 
 Usage: python samples/make_calls.py [SCRIPT.yaml ...] [--out DIR]
 """
@@ -31,15 +32,29 @@ import numpy as np
 import yaml
 
 RATE = 16000
+SPLITS = ("dev", "heldout")
+TURN_DBFS = -22  # every turn at the same loudness, as a conference bridge's gain control leaves it
+FLITE_WPM = 170  # flite's own speaking rate at duration_stretch 1
 HERE = Path(__file__).resolve().parent
 
 
-def speak(text: str, voice: str, wpm: int, pitch: int = 50) -> np.ndarray:
-    """espeak-ng speech as 16 kHz float32 (ffmpeg resamples espeak's 22.05 kHz)."""
+def speak(text: str, voice: str, wpm: int, pitch: int = 50, shift: float = 1.0) -> np.ndarray:
+    """Speech as 16 kHz float32, from flite (`flite:NAME` voices) or espeak-ng (any other name).
+
+    `shift` scales pitch and formants together (a longer or shorter vocal tract) at the
+    same tempo: it makes new voices out of the few synthetic ones whose speaker
+    embeddings stay apart.
+    """
     with tempfile.NamedTemporaryFile(suffix=".wav") as tmp:
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "-p", str(pitch), "-w", tmp.name, text],
-                       check=True)
-        raw = subprocess.run(["ffmpeg", "-v", "error", "-i", tmp.name, "-ac", "1", "-ar", str(RATE),
+        if voice.startswith("flite:"):
+            subprocess.run(["flite", "-voice", voice.removeprefix("flite:"), "--setf",
+                            f"duration_stretch={FLITE_WPM / wpm:.3f}", "-t", text, "-o", tmp.name], check=True)
+        else:
+            subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "-p", str(pitch), "-w", tmp.name, text],
+                           check=True)
+        resample = f"asetrate={RATE * shift:.0f},aresample={RATE},atempo={1 / shift:.5f}," if shift != 1 else ""
+        raw = subprocess.run(["ffmpeg", "-v", "error", "-i", tmp.name, "-ac", "1",
+                              "-af", f"aresample={RATE},{resample}anull", "-ar", str(RATE),
                               "-f", "f32le", "-"], check=True, capture_output=True).stdout
     speech = np.frombuffer(raw, dtype=np.float32)
     voiced = np.flatnonzero(np.abs(speech) > 1e-3)  # trim espeak's leading/trailing silence
@@ -55,7 +70,7 @@ def speak_with_noise(text: str, voice: dict, wpm: int, rng: np.random.Generator)
     for i, part in enumerate(INAUDIBLE.split(text)):
         if not part.strip():
             continue
-        speech = speak(part, voice["voice"], voice.get("wpm", wpm), voice.get("pitch", 50))
+        speech = speak(part, voice["voice"], voice.get("wpm", wpm), voice.get("pitch", 50), voice.get("shift", 1.0))
         if i % 2 == 1:  # the captured group: bury it
             loud = np.sqrt(np.mean(speech ** 2)) * 4
             speech = speech + rng.standard_normal(len(speech)).astype(np.float32) * loud
@@ -64,15 +79,14 @@ def speak_with_noise(text: str, voice: dict, wpm: int, rng: np.random.Generator)
 
 
 def telephone(audio: np.ndarray, seed: int, noise_db: float) -> np.ndarray:
-    """Band-limit to 300-3400 Hz and add light white noise, like a conference line."""
+    """Band-limit to 300-3400 Hz and add light white noise (at `noise_db` dBFS), like a conference line."""
     spectrum = np.fft.rfft(audio)
     freqs = np.fft.rfftfreq(len(audio), 1 / RATE)
     spectrum[(freqs < 300) | (freqs > 3400)] = 0
     banded = np.fft.irfft(spectrum, n=len(audio)).astype(np.float32)
     rng = np.random.default_rng(seed)
     noise = rng.standard_normal(len(banded)).astype(np.float32) * (10 ** (noise_db / 20))
-    out = banded / max(1e-6, np.abs(banded).max()) * 0.7 + noise
-    return np.clip(out, -1, 1)
+    return np.clip(banded + noise, -1, 1)
 
 
 def reference_text(turns: list[dict], sheet: dict | None) -> str:
@@ -107,17 +121,24 @@ def speak_script(script: dict, name: str, out_dir: Path) -> Path:
     wpm = script.get("wpm", 165)
     seed = zlib.crc32(name.encode())
     rng = np.random.default_rng(seed)
-    pieces, turns, t = [np.zeros(int(0.5 * RATE), np.float32)], [], 0.5
-    for speaker, text in script["turns"]:
-        voice = speakers[speaker]
-        speech = speak_with_noise(text, voice, wpm, rng)
-        turns.append({"speaker": speaker, "label": speakers[speaker]["label"],
-                      "start": round(t, 3), "end": round(t + len(speech) / RATE, 3),
-                      "text": INAUDIBLE.sub("(inaudible)", text)})
+    placed, turns, end = [], [], 0.5
+    for speaker, text, *options in script["turns"]:
+        # A turn with {overlap: S} starts S seconds before the previous one ends (a hand-off
+        # talked over); the others after a pause of 0.4-0.9 s.
+        overlap = (options[0] if options else {}).get("overlap")
         gap = float(rng.uniform(0.4, 0.9))
-        pieces += [speech, np.zeros(int(gap * RATE), np.float32)]
-        t += len(speech) / RATE + int(gap * RATE) / RATE
-    audio = telephone(np.concatenate(pieces), seed, script.get("noise_db", -45))
+        start = int(round((end - overlap if overlap else end + gap) * RATE))
+        speech = speak_with_noise(text, speakers[speaker], wpm, rng)
+        speech *= 10 ** (TURN_DBFS / 20) / max(1e-6, float(np.sqrt(np.mean(speech ** 2))))
+        placed.append((start, speech))
+        turns.append({"speaker": speaker, "label": speakers[speaker]["label"],
+                      "start": round(start / RATE, 3), "end": round((start + len(speech)) / RATE, 3),
+                      "text": INAUDIBLE.sub("(inaudible)", text)})
+        end = (start + len(speech)) / RATE
+    mix = np.zeros(max(s + len(x) for s, x in placed) + RATE // 2, np.float32)
+    for s, x in placed:
+        mix[s: s + len(x)] += x
+    audio = telephone(mix, seed, script.get("noise_db", -45))
 
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / name
@@ -151,10 +172,13 @@ def main() -> None:
     parser.add_argument("scripts", nargs="*", type=Path)
     parser.add_argument("--out", type=Path, default=HERE / "generated")
     args = parser.parse_args()
-    for script in args.scripts or sorted((HERE / "calls").glob("*.yaml")):
+    for script in args.scripts:
         print(make_call(script, args.out))
     if not args.scripts:
-        print(copy_telephone_sample(args.out))
+        for split in SPLITS:
+            for script in sorted((HERE / "calls" / split).glob("*.yaml")):
+                print(make_call(script, args.out / split))
+        print(copy_telephone_sample(args.out / "dev"))
 
 
 if __name__ == "__main__":

@@ -23,12 +23,12 @@ def pyannote_sample() -> Path:
 
 @pytest.fixture(scope="session")
 def synthetic_calls() -> Path:
-    """The espeak-ng calls of samples/calls, generated once (deterministic) into samples/generated."""
-    scripts = sorted((ROOT / "samples" / "calls").glob("*.yaml"))
-    if any(not (GENERATED / f"{s.stem}.wav").exists() for s in scripts):
+    """The development calls of samples/calls/dev, generated once (deterministic) into samples/generated/dev."""
+    scripts = sorted((ROOT / "samples" / "calls").glob("*/*.yaml"))
+    if any(not (GENERATED / s.parent.name / f"{s.stem}.wav").exists() for s in scripts):
         subprocess.run([sys.executable, str(ROOT / "samples" / "make_calls.py")], check=True,
                        stdout=subprocess.DEVNULL)
-    return GENERATED
+    return GENERATED / "dev"
 
 
 def run_cli(*args: str | Path, env: dict | None = None) -> subprocess.CompletedProcess:
