@@ -4,13 +4,13 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SYSTEM_TOOLS := ffmpeg ffprobe espeak-ng sox flite
+SYSTEM_TOOLS := ffmpeg ffprobe espeak-ng sox flite text2wave
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: setup system-deps models samples test eval bench clean help transcripts
 
 help:
-	@echo "make setup    virtual environment, pinned packages, ffmpeg/espeak-ng/sox/flite, offline models"
+	@echo "make setup    virtual environment, pinned packages, ffmpeg, espeak-ng, sox, flite, festival; offline models"
 	@echo "make test     the whole test suite (CPU, no network)"
 	@echo "make samples  speak the synthetic calls in samples/calls/{dev,heldout} into samples/generated/"
 	@echo "make bench    per-stage time, RTF and peak memory vs bare faster-whisper [MINUTES=\"5 60\"]"
@@ -19,12 +19,16 @@ help:
 
 setup: system-deps $(STAMP) models
 
-# Debian packages, only where missing (so a second run does nothing).
+# Debian packages, only where missing (so a second run does nothing). flite and festival
+# (with its HTS voice) speak the synthetic reference calls.
+DEBIAN_PACKAGES := ffmpeg espeak-ng sox flite festival festvox-us-slt-hts
+FESTIVAL_VOICE := /usr/share/festival/voices/us/cmu_us_slt_arctic_hts
 system-deps:
 	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	test -d $(FESTIVAL_VOICE) || missing="$$missing festvox-us-slt-hts"; \
 	if [ -n "$$missing" ]; then \
-	  echo "installing ffmpeg espeak-ng sox flite (missing:$$missing)"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ffmpeg espeak-ng sox flite >/dev/null; \
+	  echo "installing $(DEBIAN_PACKAGES) (missing:$$missing)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 	fi
 
 $(STAMP): requirements.lock pyproject.toml

@@ -3,6 +3,10 @@
 Recognizer segments ignore speaker changes, so a segment can hold the end of one
 person's answer and the start of the next question; words are labelled one by one and
 regrouped into runs of one speaker, which splits such segments where the speaker changes.
+
+Whisper's word times blur at the edges of its segments (the first word of an answer
+starts early, the last word of a question runs on), so a change of speaker that lands
+inside a sentence is moved to the nearest sentence end a word or two away.
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import Iterable
 import numpy as np
 
 from .types import Turn, Word
+from .typography import ends_sentence
 
 UNKNOWN_SPEAKER = "UNKNOWN"
 
@@ -52,5 +57,31 @@ def group_turns(words: list[Word]) -> list[Turn]:
     return turns
 
 
-def assign_speakers(words: Iterable[Word], diarization: list[Turn]) -> list[Turn]:
-    return group_turns(label_words(words, diarization))
+def snap_to_sentences(words: list[Word], reach: int, abbreviations: Iterable[str] = ()) -> list[Word]:
+    """Move each change of speaker inside a sentence to the nearest sentence end within `reach` words.
+
+    Ties go to the longer pause. A change already at a sentence end, or with none in
+    reach, stays where diarization put it; a move never crosses another change.
+    """
+    abbreviations = {a.lower() for a in abbreviations}
+    ends = [ends_sentence(w.text, abbreviations) for w in words]
+    for i in range(1, len(words)):
+        if words[i - 1].speaker == words[i].speaker or ends[i - 1]:
+            continue
+        before, after = words[i - 1].speaker, words[i].speaker
+        candidates = []
+        for j in range(max(1, i - reach), min(len(words), i + reach + 1)):
+            between = words[min(i, j): max(i, j)]
+            if ends[j - 1] and all(w.speaker == (before if j < i else after) for w in between):
+                candidates.append((abs(j - i), -(words[j].start - words[j - 1].end), j))
+        if candidates:
+            j = min(candidates)[2]
+            for w in words[min(i, j): max(i, j)]:
+                w.speaker = after if j < i else before
+    return words
+
+
+def assign_speakers(words: Iterable[Word], diarization: list[Turn], sentence_reach: int = 0,
+                    abbreviations: Iterable[str] = ()) -> list[Turn]:
+    labelled = label_words(words, diarization)
+    return group_turns(snap_to_sentences(labelled, sentence_reach, abbreviations))

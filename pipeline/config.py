@@ -26,7 +26,7 @@ class AsrSettings:
     vad_filter: bool = False
     cpu_threads: int = 0
     call_sheet_hotwords: bool = False
-    window_minutes: float = 20.0
+    window_minutes: float = 10.0
     gpu_batch_size: int = 16
 
 
@@ -38,12 +38,17 @@ class DiarizationSettings:
     max_speakers: int | None = None
     segmentation_threshold: float = 0.5
     clustering_method: str = "centroid"
-    clustering_threshold: float = 0.5
-    min_cluster_size: int = 6
-    min_duration_off: float = 0.0
+    clustering_threshold: float = 0.506
+    min_cluster_size: int = 9
+    min_duration_off: float = 0.375
     segmentation_step: float = 0.1
     embedding_batch_size: int = 32
     segmentation_batch_size: int = 32
+
+
+@dataclass
+class AlignmentSettings:
+    sentence_reach: int = 2
 
 
 @dataclass
@@ -56,6 +61,7 @@ class AudioSettings:
 class Settings:
     asr: AsrSettings = field(default_factory=AsrSettings)
     diarization: DiarizationSettings = field(default_factory=DiarizationSettings)
+    alignment: AlignmentSettings = field(default_factory=AlignmentSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     models_dir: str | None = None
     house_style: str | None = None   # path of the house-format settings; None: configs/house.yaml

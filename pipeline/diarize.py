@@ -189,24 +189,35 @@ class SharedPartialsDiarization(SpeakerDiarization):
 
 
 def pool_partials(partials: np.ndarray, step: float, length: float, segmentations,
-                  clean_share: float) -> np.ndarray:
+                  clean_share: float, block: int = 500) -> np.ndarray:
     """(chunks, speakers, dim): per pair, the mean of the partials inside the chunk that hear that speaker alone.
 
     NaN where no partial does (pairs with under `length` seconds of clean speech).
+    Chunks are pooled `block` at a time: all at once, a 2-hour call would gather
+    15,000 chunks x 43 partials x 256 floats (660 MB) in one array.
     """
     masks = np.nan_to_num(segmentations.data)                             # (C, F, S)
-    chunks, frames, speakers = masks.shape
     window = segmentations.sliding_window
+    pooled = np.empty((masks.shape[0], masks.shape[2], partials.shape[1]), np.float32)
+    for first in range(0, len(masks), block):
+        chunk_starts = window.start + window.step * np.arange(first, min(first + block, len(masks)))
+        pooled[first: first + block] = _pool_block(partials, step, length, masks[first: first + block],
+                                                   chunk_starts, window.duration, clean_share)
+    return pooled
+
+
+def _pool_block(partials: np.ndarray, step: float, length: float, masks: np.ndarray,
+                chunk_starts: np.ndarray, duration: float, clean_share: float) -> np.ndarray:
+    chunks, frames, speakers = masks.shape
     alone = masks * (masks.sum(axis=2, keepdims=True) < 2)
     cumulative = np.concatenate([np.zeros((chunks, 1, speakers)), np.cumsum(alone, axis=1)], axis=1)
-    chunk_starts = window.start + window.step * np.arange(chunks)
-    per_chunk = int((window.duration - length) / step) + 1
+    per_chunk = int((duration - length) / step) + 1
     first = np.ceil(chunk_starts / step - 1e-6).astype(int)
     index = first[:, None] + np.arange(per_chunk)                         # (C, J) partial indices
     offset = index * step - chunk_starts[:, None]                         # partial start within its chunk
-    valid = (index < len(partials)) & (offset + length <= window.duration + 1e-6)
-    f0 = np.clip(np.round(offset / window.duration * frames).astype(int), 0, frames)
-    f1 = np.clip(np.round((offset + length) / window.duration * frames).astype(int), 0, frames)
+    valid = (index < len(partials)) & (offset + length <= duration + 1e-6)
+    f0 = np.clip(np.round(offset / duration * frames).astype(int), 0, frames)
+    f1 = np.clip(np.round((offset + length) / duration * frames).astype(int), 0, frames)
     rows = np.arange(chunks)[:, None]
     share = (cumulative[rows, f1] - cumulative[rows, f0]) / np.maximum(f1 - f0, 1)[..., None]  # (C, J, S)
     weights = (valid[..., None] & (share >= clean_share)).astype(np.float32)

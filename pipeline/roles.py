@@ -55,6 +55,8 @@ class SpeakerStats:
     operator_cues: int = 0
     moderator_cues: int = 0
     handoffs: int = 0               # turns handing the floor to someone
+    calls_questioners: int = 0      # of them, turns handing the floor to a questioner
+    addressed_as_operator: int = 0  # turns that follow someone addressing the operator
     asked: int = 0                  # turns that follow a hand-off to a questioner
     briefed: int = 0                # turns that follow a hand-off to an official
     questions: int = 0              # turns that ask
@@ -87,6 +89,7 @@ class _TurnCues:
     question: bool
     to_questioner: bool
     to_official: bool
+    to_operator: bool
 
 
 def _turn_cues(turns: list[tuple[str, str]], rules: RoleRules) -> list[_TurnCues]:
@@ -95,7 +98,8 @@ def _turn_cues(turns: list[tuple[str, str]], rules: RoleRules) -> list[_TurnCues
     for speaker, text in turns:
         norm = _normalized(text)
         cues.append(_TurnCues(speaker, norm, len(norm.split()), _is_question(text, norm, rules, punctuated),
-                              _has(norm, rules.cues["to_questioner"]), _has(norm, rules.cues["to_official"])))
+                              _has(norm, rules.cues["to_questioner"]), _has(norm, rules.cues["to_official"]),
+                              _has(norm, rules.cues["to_operator"])))
     return cues
 
 
@@ -114,9 +118,12 @@ def speaker_stats(turns: list[tuple[str, str]], rules: RoleRules) -> dict[str, S
         s.operator_cues += _has(turn.norm, rules.cues["operator"])
         s.moderator_cues += _has(turn.norm, rules.cues["moderator"])
         s.handoffs += turn.to_questioner or turn.to_official
+        s.calls_questioners += turn.to_questioner
         s.questions += turn.question
         previous = cues[i - 1] if i else None
         if previous and previous.speaker != turn.speaker:
+            if previous.to_operator and not previous.to_questioner:  # "…operator. Let's go to the line of…"
+                s.addressed_as_operator += 1
             if previous.to_questioner:
                 s.asked += 1
             elif previous.to_official:
@@ -134,6 +141,12 @@ def _official_score(s: SpeakerStats, total_words: int) -> float:
 
 def _moderator_score(s: SpeakerStats, first: str, last: str) -> float:
     return s.handoffs + s.moderator_cues + s.cues_question + 2 * (s.speaker == first) + (s.speaker == last)
+
+
+def _operator_score(s: SpeakerStats) -> float:
+    # Reading the queue instructions or being addressed as the operator is the evidence;
+    # calling questioners (which a chair does too) only adds to it.
+    return 3 * (s.operator_cues + s.addressed_as_operator) + s.calls_questioners
 
 
 def _questioner_score(s: SpeakerStats) -> float:
@@ -256,8 +269,8 @@ def assign_roles(turns: list[tuple[str, str]], sheet: CallSheet | None = None,
         if chair:
             score[r, c_chair] = FILL + _moderator_score(s, first, last)
         score[r, c_mod] = _moderator_score(s, first, last)
-        if s.operator_cues >= th["operator_min_cues"]:
-            score[r, c_op] = 3 * s.operator_cues
+        if s.operator_cues + s.addressed_as_operator >= th["operator_min_cues"]:
+            score[r, c_op] = _operator_score(s)
         score[r, c_q:] = _questioner_score(s)
     score[n, c_mod] = th["moderator_min_score"]
     score[n + 1, c_op] = 0.0

@@ -83,12 +83,15 @@ class Transcriber:
             transcript.warnings.append("no words were recognized in the recording")
         return transcript
 
-    @staticmethod
-    def _assign_roles(transcript: Transcript, words: list[Word], diarization: Diarization,
+    def _speakers_of(self, words: list[Word], diarization: Diarization) -> list[Turn]:
+        return assign_speakers(words, diarization.exclusive, self.settings.alignment.sentence_reach,
+                               self.style.abbreviations)
+
+    def _assign_roles(self, transcript: Transcript, words: list[Word], diarization: Diarization,
                       sheet: CallSheet | None) -> None:
         # Roles are judged on everything the recognizer heard, before unsure words become
         # (inaudible): a half-heard "press one then zero" still marks the operator.
-        heard = assign_speakers(words, diarization.exclusive)
+        heard = self._speakers_of(words, diarization)
         roles = assign_roles([(t.speaker, t.text) for t in heard], sheet)
         transcript.roles = {sp: r.kind for sp, r in roles.items()}
         transcript.speaker_labels = {sp: r.label for sp, r in roles.items()}
@@ -103,7 +106,7 @@ class Transcriber:
         masked = masked_stretches(audio.samples, marks["noise_flatness"], marks["noise_min_seconds"])
         marked = mark_inaudible(words, diarization.exclusive, marks["max_probability"],
                                 int(marks["min_run_words"]), marks["min_gap_seconds"], masked)
-        turns = assign_speakers(marked, diarization.exclusive)
+        turns = self._speakers_of(marked, diarization)
         if sheet is not None and sheet.on_background:
             officials = {sp for sp, kind in roles.items() if kind == "official"}
             turns = redact_turns(turns, sheet, officials)

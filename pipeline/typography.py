@@ -91,6 +91,13 @@ def apply_spellings(text: str, spellings: dict[str, str]) -> str:
     return text
 
 
+def ends_sentence(word: str, abbreviations: set[str]) -> bool:
+    """True when `word` ends a sentence: . ? ! (before any closing quote), not `Mr.` or an initial."""
+    word = word.strip()
+    bare = word.rstrip("”’)\"'")
+    return bare[-1:] in (".", "?", "!") and word.lower() not in abbreviations and not re.fullmatch(r"[A-Z]\.", word)
+
+
 def space_sentences(text: str, spaces: int, abbreviations: list[str]) -> str:
     """Collapse whitespace; `spaces` spaces after each sentence-ending . ? ! (and “ ” after them)."""
     words = text.split()
@@ -100,9 +107,7 @@ def space_sentences(text: str, spaces: int, abbreviations: list[str]) -> str:
         out.append(word)
         if i + 1 == len(words):
             break
-        bare = word.rstrip("”’)\"'")
-        ends = bare[-1:] in (".", "?", "!") and word.lower() not in abbreviations and not re.fullmatch(r"[A-Z]\.", word)
-        out.append(" " * spaces if ends else " ")
+        out.append(" " * spaces if ends_sentence(word, abbreviations) else " ")
     return "".join(out)
 
 

@@ -5,7 +5,7 @@ For each length asked (default 5 and 60 minutes) a synthetic call is spoken by c
 the turns of samples/calls/dev/briefing.yaml (generated into samples/generated/, not
 committed; in samples/generated/bench/). The same process then runs callscribe's pipeline and, on the same audio
 with the same model and recognition options, faster-whisper alone: what a user would
-otherwise run. Prints a table; writes samples/generated/bench/bench.json.
+otherwise run. Prints a table; writes samples/generated/bench/bench-MODEL-LENGTHS.json.
 
 Usage: python samples/bench.py [--minutes 5 60] [--asr-model base]
 """
@@ -178,7 +178,8 @@ def main() -> None:
         for r in results["throughput"]:
             print(f"| {r['jobs']} | {r['files']} | {r['audio_minutes']} | {r['files_per_hour']} | {r['audio_hours_per_hour']} |")
     GENERATED.mkdir(parents=True, exist_ok=True)
-    out = GENERATED / f"bench-{settings.asr.model}.json"
+    lengths = "-".join(f"{m}min" for m in args.minutes) or "throughput"
+    out = GENERATED / f"bench-{Path(settings.asr.model).name}-{lengths}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nwritten: {out}")
 

@@ -34,7 +34,9 @@ import yaml
 RATE = 16000
 SPLITS = ("dev", "heldout")
 TURN_DBFS = -22  # every turn at the same loudness, as a conference bridge's gain control leaves it
+NOISE_DBFS = -45  # the line's noise floor, unless a script sets noise_db
 FLITE_WPM = 170  # flite's own speaking rate at duration_stretch 1
+FESTIVAL_WPM = 170  # and festival's
 HERE = Path(__file__).resolve().parent
 
 
@@ -46,7 +48,14 @@ def speak(text: str, voice: str, wpm: int, pitch: int = 50, shift: float = 1.0) 
     embeddings stay apart.
     """
     with tempfile.NamedTemporaryFile(suffix=".wav") as tmp:
-        if voice.startswith("flite:"):
+        if voice.startswith("festival:"):
+            with tempfile.NamedTemporaryFile("w", suffix=".txt") as script:
+                script.write(text)
+                script.flush()
+                subprocess.run(["text2wave", "-eval", f"(voice_{voice.removeprefix('festival:')})",
+                                "-eval", f"(Parameter.set 'Duration_Stretch {FESTIVAL_WPM / wpm:.3f})",
+                                script.name, "-o", tmp.name], check=True, capture_output=True)
+        elif voice.startswith("flite:"):
             subprocess.run(["flite", "-voice", voice.removeprefix("flite:"), "--setf",
                             f"duration_stretch={FLITE_WPM / wpm:.3f}", "-t", text, "-o", tmp.name], check=True)
         else:
@@ -78,15 +87,31 @@ def speak_with_noise(text: str, voice: dict, wpm: int, rng: np.random.Generator)
     return np.concatenate(pieces)
 
 
+def audible(speech: np.ndarray, floor_dbfs: float) -> np.ndarray:
+    """Trim the turn to where it rises above the line's noise floor (10 ms frames).
+
+    The reference turn then runs from the first to the last sound a listener could
+    hear: a synthetic voice's fading tail under the noise is not speech anyone marks.
+    """
+    hop = RATE // 100
+    frames = len(speech) // hop
+    level = np.sqrt(np.mean(speech[: frames * hop].reshape(frames, hop) ** 2, axis=1))
+    loud = np.flatnonzero(level > 10 ** (floor_dbfs / 20))
+    return speech[loud[0] * hop: (loud[-1] + 1) * hop] if len(loud) else speech
+
+
 def telephone(audio: np.ndarray, seed: int, noise_db: float) -> np.ndarray:
-    """Band-limit to 300-3400 Hz and add light white noise (at `noise_db` dBFS), like a conference line."""
-    spectrum = np.fft.rfft(audio)
-    freqs = np.fft.rfftfreq(len(audio), 1 / RATE)
-    spectrum[(freqs < 300) | (freqs > 3400)] = 0
-    banded = np.fft.irfft(spectrum, n=len(audio)).astype(np.float32)
+    """A conference line: light white noise (`noise_db` dBFS before the band limit), then 300-3400 Hz.
+
+    The noise goes through the same band limit as the voices, as on a phone line, where
+    the codec carries only the telephone band of whatever it is given.
+    """
     rng = np.random.default_rng(seed)
-    noise = rng.standard_normal(len(banded)).astype(np.float32) * (10 ** (noise_db / 20))
-    return np.clip(banded + noise, -1, 1)
+    noisy = audio + rng.standard_normal(len(audio)).astype(np.float32) * (10 ** (noise_db / 20))
+    spectrum = np.fft.rfft(noisy)
+    freqs = np.fft.rfftfreq(len(noisy), 1 / RATE)
+    spectrum[(freqs < 300) | (freqs > 3400)] = 0
+    return np.clip(np.fft.irfft(spectrum, n=len(noisy)), -1, 1).astype(np.float32)
 
 
 def reference_text(turns: list[dict], sheet: dict | None) -> str:
@@ -130,6 +155,7 @@ def speak_script(script: dict, name: str, out_dir: Path) -> Path:
         start = int(round((end - overlap if overlap else end + gap) * RATE))
         speech = speak_with_noise(text, speakers[speaker], wpm, rng)
         speech *= 10 ** (TURN_DBFS / 20) / max(1e-6, float(np.sqrt(np.mean(speech ** 2))))
+        speech = audible(speech, script.get("noise_db", NOISE_DBFS))
         placed.append((start, speech))
         turns.append({"speaker": speaker, "label": speakers[speaker]["label"],
                       "start": round(start / RATE, 3), "end": round((start + len(speech)) / RATE, 3),
@@ -138,7 +164,7 @@ def speak_script(script: dict, name: str, out_dir: Path) -> Path:
     mix = np.zeros(max(s + len(x) for s, x in placed) + RATE // 2, np.float32)
     for s, x in placed:
         mix[s: s + len(x)] += x
-    audio = telephone(mix, seed, script.get("noise_db", -45))
+    audio = telephone(mix, seed, script.get("noise_db", NOISE_DBFS))
 
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / name

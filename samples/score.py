@@ -6,7 +6,7 @@ NAME.ref.json that samples/make_calls.py writes beside each synthetic call.
 
 Usage:
   python samples/score.py OUT.json --rttm REF.rttm --stm REF.stm
-  python samples/score.py OUT.json --ref samples/generated/NAME.ref.json
+  python samples/score.py OUT.json --ref samples/generated/dev/NAME.ref.json
 """
 from __future__ import annotations
 

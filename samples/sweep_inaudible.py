@@ -18,7 +18,7 @@ from pipeline.inaudible import mark_inaudible, masked_stretches
 from pipeline.metrics import inaudible_recall_precision, normalize_words
 from pipeline.transcribe import Transcriber
 
-GENERATED = Path(__file__).resolve().parent / "generated"
+GENERATED = Path(__file__).resolve().parent / "generated" / "dev"  # tune on the development split only
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-from pipeline.align import UNKNOWN_SPEAKER, assign_speakers, label_words
+from pipeline.align import UNKNOWN_SPEAKER, assign_speakers, label_words, snap_to_sentences
 from pipeline.types import Turn, Word
 
 
@@ -34,3 +34,33 @@ def test_segment_is_split_where_the_speaker_changes():
 def test_consecutive_words_of_one_speaker_form_one_turn():
     turns = assign_speakers([w("a", 0.1, 0.2), w("b", 0.3, 0.4), w("c", 4.6, 4.7)], [Turn("A", 0, 6)])
     assert len(turns) == 1 and turns[0].text == "a b c"
+
+
+def _speakers(words):
+    return [x.speaker for x in words]
+
+
+def _said(*pairs):
+    words = []
+    for k, (speaker, text) in enumerate(pairs):
+        words.append(w(text, k, k + 0.8))
+        words[-1].speaker = speaker
+    return words
+
+
+def test_change_inside_a_sentence_moves_to_the_sentence_end():
+    # "…ready for questions. Thank | you." : "Thank" started early, inside the chair's turn.
+    words = _said(("A", "questions."), ("A", "Thank"), ("B", "you."), ("B", "Ladies"))
+    words[1].start = words[0].end + 0.5                        # the pause is before "Thank"
+    assert _speakers(snap_to_sentences(words, 2)) == ["A", "B", "B", "B"]
+    # "…with the Chinese | delegation?" : the question's last word ran into the answer.
+    words = _said(("A", "the"), ("A", "Chinese"), ("B", "delegation?"), ("B", "We"), ("B", "will"))
+    assert _speakers(snap_to_sentences(words, 2)) == ["A", "A", "A", "B", "B"]
+
+
+def test_change_at_a_sentence_end_or_out_of_reach_stays():
+    words = _said(("A", "Mr."), ("A", "Smith."), ("B", "Hi"), ("B", "there"))
+    assert _speakers(snap_to_sentences(words, 2)) == ["A", "A", "B", "B"]
+    words = _said(("A", "one."), ("A", "two"), ("A", "three"), ("A", "four"), ("B", "five"), ("B", "six"), ("B", "seven"))
+    assert _speakers(snap_to_sentences(words, 2)) == _speakers(words)
+    assert _speakers(snap_to_sentences(_said(("A", "Mr."), ("B", "Smith")), 1)) == ["A", "B"]  # not a sentence end

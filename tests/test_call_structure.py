@@ -157,6 +157,26 @@ def test_roles_without_a_call_sheet_use_the_default_family():
         ("MODERATOR", "SENIOR STATE DEPARTMENT OFFICIAL", "QUESTION")
 
 
+def test_whoever_answers_the_chair_addressing_the_operator_is_the_operator():
+    # The queue instructions were misheard, and the operator calls more questioners than the chair.
+    turns = [("chair", "Thank you for joining this call on background. Over to our briefer."),
+             ("sec", " ".join(["We are doing a great deal of work on this."] * 12)),
+             ("chair", "Operator, we're ready for questions."),
+             ("op", "Thank you. To ask a question, please press won then hero. First question, the line of Jo Smith."),
+             ("r1", "Thanks. What is next?"),
+             ("sec", " ".join(["The answer is that we will keep working."] * 10)),
+             ("op", "Next, we'll go to the line of Ann Lee."),
+             ("r2", "Will you go there?"),
+             ("sec", " ".join(["We will, and soon, with our partners."] * 10)),
+             ("op", "Our last question comes from the line of Bo Day."),
+             ("r3", "When?"),
+             ("sec", " ".join(["Next week, as planned, with our team."] * 10)),
+             ("chair", "Thank you all for joining.")]
+    roles = assign_roles(turns)
+    assert [roles[s].label for s in ("chair", "op", "r1", "r2", "r3")] == \
+        ["MODERATOR", "OPERATOR", "QUESTION", "QUESTION", "QUESTION"]
+
+
 # ------------------------------------------------------------------ redaction and (inaudible)
 
 SHEET = parse_call_sheet({"officials": [

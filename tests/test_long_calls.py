@@ -34,3 +34,23 @@ def test_clustering_trains_on_a_bounded_evenly_spread_subset():
     kept, chunk_idx, _ = clustering.filter_embeddings(embeddings, segmentations)
     assert len(kept) == clustering.MAX_TRAINING
     assert chunk_idx[0] == 0 and chunk_idx[-1] == chunks - 1
+
+
+def test_partials_pooled_in_blocks_match_pooling_all_at_once():
+    from pyannote.core import SlidingWindow, SlidingWindowFeature
+
+    from pipeline.diarize import pool_partials
+    rng = np.random.default_rng(2)
+    chunks, frames = 40, 100
+    masks = np.zeros((chunks, frames, 3), np.float32)
+    masks[:, :, 0] = 1                       # speaker 0 talks throughout; speaker 1 never
+    masks[::2, :50, 2] = 1                   # speaker 2 over him, half of every other chunk
+    segmentations = SlidingWindowFeature(masks, SlidingWindow(duration=5.0, step=0.5))
+    partials = rng.standard_normal((int(chunks * 0.5 / 0.2) + 30, 16)).astype(np.float32)
+    whole = pool_partials(partials, 0.2, 1.6, segmentations, 0.9, block=chunks)
+    blocked = pool_partials(partials, 0.2, 1.6, segmentations, 0.9, block=7)
+    np.testing.assert_array_equal(np.isnan(whole), np.isnan(blocked))
+    np.testing.assert_allclose(np.nan_to_num(whole), np.nan_to_num(blocked), rtol=1e-6)
+    assert np.isnan(whole[:, 1]).all()                  # a silent speaker gets no embedding
+    assert not np.isnan(whole[1::2, 0]).any()           # a speaker alone in the chunk always does
+    np.testing.assert_allclose(np.linalg.norm(whole[1::2, 0], axis=1), 1.0, rtol=1e-5)
