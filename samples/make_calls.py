@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Speak the call scripts in samples/calls/*.yaml with espeak-ng; write audio and references.
+"""Speak the call scripts in samples/calls/{dev,heldout}/*.yaml (festival, flite, espeak-ng); write audio and references.
 
 For each script NAME.yaml this writes, into the output folder (default samples/generated/):
   NAME.wav      16 kHz mono telephone-band call with light noise
@@ -41,7 +41,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def speak(text: str, voice: str, wpm: int, pitch: int = 50, shift: float = 1.0) -> np.ndarray:
-    """Speech as 16 kHz float32, from flite (`flite:NAME` voices) or espeak-ng (any other name).
+    """Speech as 16 kHz float32: `festival:NAME` and `flite:NAME` voices, or espeak-ng (any other name).
 
     `shift` scales pitch and formants together (a longer or shorter vocal tract) at the
     same tempo: it makes new voices out of the few synthetic ones whose speaker
