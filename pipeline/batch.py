@@ -178,12 +178,8 @@ def _init_worker(settings: Settings, threads: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     import warnings
     warnings.filterwarnings("ignore")
-    import torch
-    torch.set_num_threads(threads)
-    if not settings.asr.cpu_threads:
-        settings.asr.cpu_threads = threads
     from .transcribe import Transcriber
-    _transcriber = Transcriber(settings)
+    _transcriber = Transcriber(settings, cores=threads)
 
 
 def transcribe_job(job: Job) -> Outcome:

@@ -1,10 +1,13 @@
 """The whole pipeline for one recording: decode -> diarize -> recognize -> align."""
 from __future__ import annotations
 
+import dataclasses
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
+
+import torch
 
 from .align import assign_speakers
 from .audio import SAMPLE_RATE, Audio, decode, is_silent
@@ -14,6 +17,7 @@ from .diarize import Diarization, Diarizer
 from .inaudible import mark_inaudible, masked_stretches
 from .recognize import Recognizer, resolve_compute_type, resolve_device
 from .redact import redact_turns
+from .threads import InBackground, available_cores, plan_threads
 from .roles import assign_roles
 from .typography import load_house_style
 from .types import Transcript, Turn, Word
@@ -34,18 +38,23 @@ def _timed(timings: dict[str, float], stage: str, on_stage: StageHook | None = N
 class Transcriber:
     """Holds the loaded models (loaded once per process) and transcribes recordings."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, cores: int | None = None):
+        """`cores`: how many CPU cores this transcriber may use (default: all this process may run on)."""
         self.settings = settings
         self.style = load_house_style(settings.house_style)
         self.device = resolve_device(settings.asr.device)
         self.compute_type = resolve_compute_type(settings.asr.compute_type, self.device)
-        self.recognizer = Recognizer(settings.asr, settings.models_path, self.device, self.compute_type)
+        self.threads = plan_threads(cores or available_cores(), self.device, settings.asr.cpu_threads,
+                                    settings.overlap_stages)
+        self.recognizer = Recognizer(settings.asr, settings.models_path, self.device, self.compute_type,
+                                     self.threads.recognition)
         self.diarizer = Diarizer(settings.diarization, settings.models_path, self.device, settings.hf_token)
 
     def describe_models(self) -> dict:
         return {
             "asr": {"name": self.settings.asr.model, "device": self.device, "compute_type": self.compute_type},
             "diarization": {"name": self.settings.diarization.model, "device": self.device},
+            "threads": dataclasses.asdict(self.threads),
         }
 
     def transcribe(self, path: str | Path, sheet: CallSheet | None = None) -> Transcript:
@@ -57,7 +66,8 @@ class Transcriber:
         """Transcribe already decoded audio (so bad files are refused before models load).
 
         `on_stage(name)` is called as each stage starts (diarization, recognition, roles,
-        alignment): `make bench` uses it to attribute memory to stages.
+        alignment; "diarization and recognition" when they overlap): `make bench` uses it
+        to attribute memory to stages.
         """
         path = audio.path
         timings: dict[str, float] = {"decode": audio.decode_seconds}
@@ -69,11 +79,15 @@ class Transcriber:
         if is_silent(audio.samples, self.settings.audio.silence_dbfs):
             transcript.warnings.append("the recording is silent: no speech to transcribe")
             return transcript
-        with _timed(timings, "diarization", on_stage):
-            diarization = self.diarizer.diarize(audio.samples, SAMPLE_RATE, Path(path).stem)
-        with _timed(timings, "recognition", on_stage):
-            hotwords = self._hotwords(sheet) if self.settings.asr.call_sheet_hotwords else None
-            words = [w for seg in self.recognizer.recognize(audio.samples, hotwords) for w in seg.words]
+        if self.threads.overlap:
+            if on_stage is not None:
+                on_stage("diarization and recognition")
+            diarizing = InBackground(lambda: self._diarize(audio, timings))
+            words = self._recognize(audio, sheet, timings)
+            diarization = diarizing.result()
+        else:
+            diarization = self._diarize(audio, timings, on_stage)
+            words = self._recognize(audio, sheet, timings, on_stage)
         with _timed(timings, "roles", on_stage):
             self._assign_roles(transcript, words, diarization, sheet)
         with _timed(timings, "alignment", on_stage):
@@ -82,6 +96,17 @@ class Transcriber:
         if not words:
             transcript.warnings.append("no words were recognized in the recording")
         return transcript
+
+    def _diarize(self, audio: Audio, timings: dict[str, float], on_stage: StageHook | None = None) -> Diarization:
+        torch.set_num_threads(self.threads.diarization)  # per thread: the overlapped one starts at the default
+        with _timed(timings, "diarization", on_stage):
+            return self.diarizer.diarize(audio.samples, SAMPLE_RATE, Path(audio.path).stem)
+
+    def _recognize(self, audio: Audio, sheet: CallSheet | None, timings: dict[str, float],
+                   on_stage: StageHook | None = None) -> list[Word]:
+        hotwords = self._hotwords(sheet) if self.settings.asr.call_sheet_hotwords else None
+        with _timed(timings, "recognition", on_stage):
+            return [w for seg in self.recognizer.recognize(audio.samples, hotwords) for w in seg.words]
 
     def _speakers_of(self, words: list[Word], diarization: Diarization) -> list[Turn]:
         return assign_speakers(words, diarization.exclusive, self.settings.alignment.sentence_reach,

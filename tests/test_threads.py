@@ -1,0 +1,39 @@
+"""How cores are shared between diarization and recognition (pipeline/threads.py)."""
+import threading
+
+import pytest
+
+from pipeline.threads import InBackground, ThreadPlan, plan_threads
+
+
+def test_two_cores_on_cpu_overlap_the_stages_one_core_each():
+    assert plan_threads(2, "cpu") == ThreadPlan(recognition=1, diarization=1, overlap=True)
+
+
+def test_odd_cores_give_recognition_the_larger_share():
+    assert plan_threads(3, "cpu") == ThreadPlan(recognition=2, diarization=1, overlap=True)
+    assert plan_threads(16, "cpu") == ThreadPlan(recognition=8, diarization=8, overlap=True)
+
+
+def test_one_core_or_a_gpu_or_overlap_off_runs_the_stages_in_turn():
+    assert plan_threads(1, "cpu") == ThreadPlan(recognition=0, diarization=1, overlap=False)
+    assert plan_threads(8, "cuda") == ThreadPlan(recognition=0, diarization=8, overlap=False)
+    assert plan_threads(8, "cpu", overlap=False) == ThreadPlan(recognition=0, diarization=8, overlap=False)
+
+
+def test_asr_cpu_threads_is_recognitions_share_and_diarization_keeps_a_core():
+    assert plan_threads(8, "cpu", cpu_threads=6) == ThreadPlan(recognition=6, diarization=2, overlap=True)
+    assert plan_threads(2, "cpu", cpu_threads=4) == ThreadPlan(recognition=4, diarization=1, overlap=True)
+
+
+def test_background_work_runs_on_another_thread_and_returns_its_result():
+    caller = threading.get_ident()
+    job = InBackground(lambda: threading.get_ident())
+    assert job.result() != caller
+
+
+def test_background_error_reaches_the_caller():
+    def fails():
+        raise ValueError("diarization failed")
+    with pytest.raises(ValueError, match="diarization failed"):
+        InBackground(fails).result()
