@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -118,7 +119,8 @@ class GE2EEncoder(Model):
         return embeddings
 
 
-    def partials(self, samples: torch.Tensor, step: int, batch_size: int = 256) -> torch.Tensor:
+    def partials(self, samples: torch.Tensor, step: int, batch_size: int = 256,
+                 progress: Callable[[int, int], None] | None = None) -> torch.Tensor:
         """Unit-norm embeddings of the 1.6 s partials starting every `step` frames of a whole recording.
 
         Each partial's volume is raised to -30 dBFS on its own; the whole recording's mel
@@ -143,6 +145,8 @@ class GE2EEncoder(Model):
             _, (hidden, _) = self.lstm(batch * gain[:, None, None])
             e = torch.relu(self.linear(hidden[-1]))
             out.append(e / e.norm(dim=1, keepdim=True).clamp(min=1e-8))
+            if progress is not None:
+                progress(first + len(index), len(starts))
         return torch.cat(out)
 
 
@@ -167,7 +171,9 @@ class SharedPartialsDiarization(SpeakerDiarization):
         if cache.get("segmentation.threshold") == self.segmentation.threshold:
             return cache["embeddings"]  # tuning (samples/tune.py) reuses them across trials
         with torch.inference_mode():
-            partials = encoder.partials(file["waveform"][0], self.PARTIAL_STEP).numpy()
+            progress = None if hook is None else (
+                lambda done, total: hook("embeddings", None, total=total, completed=done))
+            partials = encoder.partials(file["waveform"][0], self.PARTIAL_STEP, progress=progress).numpy()
         embeddings = pool_partials(partials, self.PARTIAL_STEP / 100, encoder.PARTIAL_FRAMES / 100,
                                    binary_segmentations, self.CLEAN_SHARE)
         # Pairs too short to fill one clean partial are embedded from their own frames, as pyannote would.

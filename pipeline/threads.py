@@ -41,6 +41,25 @@ def plan_threads(cores: int, device: str, cpu_threads: int = 0, overlap: bool = 
     return ThreadPlan(recognition, max(1, cores - recognition), True)
 
 
+class TorchThreads:
+    """A pyannote progress hook that keeps the calling thread's torch thread count at `wanted`.
+
+    pyannote calls its hook after every batch, on the thread that diarizes. Overlapped
+    diarization starts on its share of the cores; when recognition finishes first (tiny
+    models do), raising `wanted` hands it the freed cores from its next batch on.
+    """
+
+    def __init__(self, wanted: int):
+        self.wanted = wanted
+        self._current: int | None = None
+
+    def __call__(self, *args, **kwargs) -> None:
+        if self.wanted != self._current:
+            import torch
+            torch.set_num_threads(self.wanted)  # OpenMP's count is per thread: set where diarization runs
+            self._current = self.wanted
+
+
 class InBackground(Generic[T]):
     """Runs `work` on a daemon thread; `result()` waits for it and re-raises its error.
 

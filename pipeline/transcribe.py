@@ -7,8 +7,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
-import torch
-
 from .align import assign_speakers
 from .audio import SAMPLE_RATE, Audio, decode, is_silent
 from .callsheet import CallSheet
@@ -17,7 +15,7 @@ from .diarize import Diarization, Diarizer
 from .inaudible import mark_inaudible, masked_stretches
 from .recognize import Recognizer, resolve_compute_type, resolve_device
 from .redact import redact_turns
-from .threads import InBackground, available_cores, plan_threads
+from .threads import InBackground, TorchThreads, available_cores, plan_threads
 from .roles import assign_roles
 from .typography import load_house_style
 from .types import Transcript, Turn, Word
@@ -82,11 +80,13 @@ class Transcriber:
         if self.threads.overlap:
             if on_stage is not None:
                 on_stage("diarization and recognition")
-            diarizing = InBackground(lambda: self._diarize(audio, timings))
+            threads = TorchThreads(self.threads.diarization)
+            diarizing = InBackground(lambda: self._diarize(audio, timings, threads))
             words = self._recognize(audio, sheet, timings)
+            threads.wanted += self.threads.recognition  # recognition's cores are free now
             diarization = diarizing.result()
         else:
-            diarization = self._diarize(audio, timings, on_stage)
+            diarization = self._diarize(audio, timings, TorchThreads(self.threads.diarization), on_stage)
             words = self._recognize(audio, sheet, timings, on_stage)
         with _timed(timings, "roles", on_stage):
             self._assign_roles(transcript, words, diarization, sheet)
@@ -97,10 +97,11 @@ class Transcriber:
             transcript.warnings.append("no words were recognized in the recording")
         return transcript
 
-    def _diarize(self, audio: Audio, timings: dict[str, float], on_stage: StageHook | None = None) -> Diarization:
-        torch.set_num_threads(self.threads.diarization)  # per thread: the overlapped one starts at the default
+    def _diarize(self, audio: Audio, timings: dict[str, float], threads: TorchThreads,
+                 on_stage: StageHook | None = None) -> Diarization:
+        threads()  # before the first batch: a new thread starts at torch's default count
         with _timed(timings, "diarization", on_stage):
-            return self.diarizer.diarize(audio.samples, SAMPLE_RATE, Path(audio.path).stem)
+            return self.diarizer.diarize(audio.samples, SAMPLE_RATE, Path(audio.path).stem, hook=threads)
 
     def _recognize(self, audio: Audio, sheet: CallSheet | None, timings: dict[str, float],
                    on_stage: StageHook | None = None) -> list[Word]:

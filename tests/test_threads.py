@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from pipeline.threads import InBackground, ThreadPlan, plan_threads
+from pipeline.threads import InBackground, ThreadPlan, TorchThreads, plan_threads
 
 
 def test_two_cores_on_cpu_overlap_the_stages_one_core_each():
@@ -37,3 +37,19 @@ def test_background_error_reaches_the_caller():
         raise ValueError("diarization failed")
     with pytest.raises(ValueError, match="diarization failed"):
         InBackground(fails).result()
+
+
+def test_torch_threads_hook_sets_the_count_on_the_diarizing_thread_and_can_raise_it():
+    import torch
+    threads = TorchThreads(1)
+
+    def diarize() -> list[int]:
+        seen = []
+        threads()                       # pyannote's first progress call
+        seen.append(torch.get_num_threads())
+        threads.wanted = 2              # recognition finished: its core is free
+        threads("segmentation", None, completed=1, total=2)
+        seen.append(torch.get_num_threads())
+        return seen
+
+    assert InBackground(diarize).result() == [1, 2]
