@@ -11,7 +11,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class ThreadPlan:
-    recognition: int   # CTranslate2 threads (0: its own default)
+    recognition: int   # CTranslate2 threads
     diarization: int   # torch threads
     overlap: bool      # diarize on a second thread while recognizing
 
@@ -36,7 +36,7 @@ def plan_threads(cores: int, device: str, cpu_threads: int = 0, overlap: bool = 
     """
     cores = max(1, cores)
     if device != "cpu" or not overlap or cores < 2:
-        return ThreadPlan(cpu_threads, cores, False)
+        return ThreadPlan(cpu_threads or cores, cores, False)
     recognition = cpu_threads or (cores + 1) // 2
     return ThreadPlan(recognition, max(1, cores - recognition), True)
 

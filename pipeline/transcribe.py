@@ -15,8 +15,8 @@ from .diarize import Diarization, Diarizer
 from .inaudible import mark_inaudible, masked_stretches
 from .recognize import Recognizer, resolve_compute_type, resolve_device
 from .redact import redact_turns
-from .threads import InBackground, TorchThreads, available_cores, plan_threads
 from .roles import assign_roles
+from .threads import InBackground, TorchThreads, available_cores, plan_threads
 from .typography import load_house_style
 from .types import Transcript, Turn, Word
 

@@ -16,9 +16,10 @@ def test_odd_cores_give_recognition_the_larger_share():
 
 
 def test_one_core_or_a_gpu_or_overlap_off_runs_the_stages_in_turn():
-    assert plan_threads(1, "cpu") == ThreadPlan(recognition=0, diarization=1, overlap=False)
-    assert plan_threads(8, "cuda") == ThreadPlan(recognition=0, diarization=8, overlap=False)
-    assert plan_threads(8, "cpu", overlap=False) == ThreadPlan(recognition=0, diarization=8, overlap=False)
+    # One core each: a batch worker's share is never exceeded (CTranslate2's default would).
+    assert plan_threads(1, "cpu") == ThreadPlan(recognition=1, diarization=1, overlap=False)
+    assert plan_threads(8, "cuda") == ThreadPlan(recognition=8, diarization=8, overlap=False)
+    assert plan_threads(8, "cpu", overlap=False) == ThreadPlan(recognition=8, diarization=8, overlap=False)
 
 
 def test_asr_cpu_threads_is_recognitions_share_and_diarization_keeps_a_core():
