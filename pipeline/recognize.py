@@ -59,7 +59,8 @@ class Recognizer:
     """Loads the Whisper model once; call `recognize` for each recording."""
 
     def __init__(self, settings: AsrSettings, models_dir: Path, device: str, compute_type: str,
-                 cpu_threads: int | None = None):
+                 cpu_threads: int):
+        """`cpu_threads`: CTranslate2's threads, as the transcriber shares the cores out (threads.py)."""
         from faster_whisper import WhisperModel
 
         self.settings = settings
@@ -69,7 +70,7 @@ class Recognizer:
         self.model_path = path
         try:
             self.model = WhisperModel(path, device=device, compute_type=compute_type,
-                                      cpu_threads=settings.cpu_threads if cpu_threads is None else cpu_threads)
+                                      cpu_threads=cpu_threads)
         except Exception as e:  # hub/network/ctranslate2 errors: the user needs one line
             bundled = [n for n, e in load_catalog().items() if e.kind == "whisper"]
             hint = "" if Path(path).is_dir() else f"; offline models: {', '.join(bundled)} (`callscribe models install`)"

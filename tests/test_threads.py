@@ -10,7 +10,7 @@ def test_two_cores_on_cpu_overlap_the_stages_one_core_each():
     assert plan_threads(2, "cpu") == ThreadPlan(recognition=1, diarization=1, overlap=True)
 
 
-def test_odd_cores_give_recognition_the_larger_share():
+def test_recognition_gets_half_the_cores_rounded_up():
     assert plan_threads(3, "cpu") == ThreadPlan(recognition=2, diarization=1, overlap=True)
     assert plan_threads(16, "cpu") == ThreadPlan(recognition=8, diarization=8, overlap=True)
 
