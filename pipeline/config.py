@@ -36,7 +36,7 @@ class DiarizationSettings:
     num_speakers: int | None = None
     min_speakers: int | None = None
     max_speakers: int | None = None
-    segmentation_threshold: float = 0.5
+    segmentation_threshold: float = 0.7
     clustering_method: str = "centroid"
     clustering_threshold: float = 0.506
     min_cluster_size: int = 9
