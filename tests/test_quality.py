@@ -40,7 +40,7 @@ def test_real_telephone_call_two_speakers_der_wer(telephone_run, pyannote_sample
     reference = load_rttm(pyannote_sample / "sample.rttm")
     assert len({t.speaker for t in turns}) == 2
     der = diarization_error_rate(reference, turns)
-    assert der < 0.15, f"DER {der:.3f}"
+    assert der < 0.08, f"DER {der:.3f}"   # the target for this call; measured 5.6 %
     ref_words = [w for _, _, _, text in load_stm(pyannote_sample / "sample.stm") for w in normalize_words(text)]
     wer = word_error_rate(ref_words, [w for w, _ in words])
     assert wer < 0.35, f"WER {wer:.3f}"
@@ -72,7 +72,7 @@ def test_synthetic_five_voice_call(cli, synthetic_calls, tmp_path, model, max_we
     assert sorted(mapping.values()) == sorted({t.speaker for t in ref_turns}), "every speaker found"
     assert len({t.speaker for t in hyp_turns}) == 5
     assert attribution_accuracy(ref_words, hyp_words, mapping) >= 0.90
-    assert diarization_error_rate(ref_turns, hyp_turns) < 0.10
+    assert diarization_error_rate(ref_turns, hyp_turns) < 0.03   # the synthetic target; measured 1.1 %
     assert word_error_rate([w for w, _ in ref_words], [w for w, _ in hyp_words]) < max_wer
     # Nothing phones home: no name lookup, no internet socket, in the whole run.
     assert not net_log.exists() or net_log.read_text() == ""
