@@ -69,7 +69,7 @@ def main() -> None:
     before = per_file_der()
     current = {"segmentation": {"min_duration_off": s.min_duration_off},
                "clustering": {"threshold": s.clustering_threshold, "min_cluster_size": s.min_cluster_size}}
-    best = None
+    best = None  # (mean DER, segmentation threshold, the optimizer's parameters)
     for threshold in (float(t) for t in args.segmentation_thresholds.split(",")):
         # Search ranges around what the GE2E embeddings allow; the rest stays as configured.
         diarization.clustering.threshold = Uniform(0.35, 0.7)
@@ -80,16 +80,16 @@ def main() -> None:
         result = Optimizer(diarization, seed=0).tune(files, n_iterations=args.iterations, warm_start=current,
                                                      show_progress=False)
         print(f"segmentation threshold {threshold:.2f}: best mean DER {result['loss']:.3f}", flush=True)
-        if best is None or result["loss"] < best["loss"]:
-            best = result | {"segmentation.threshold": threshold}
-    best["params"]["segmentation"]["threshold"] = best["segmentation.threshold"]
-    diarization.instantiate(best["params"])
+        if best is None or result["loss"] < best[0]:
+            best = (result["loss"], threshold, result["params"])
+    loss, threshold, params = best
+    params["segmentation"]["threshold"] = threshold
+    diarization.instantiate(params)
     after = per_file_der()
 
-    params = best["params"]
-    print(f"best mean DER over {len(files)} development recordings: {best['loss']:.3f}")
+    print(f"best mean DER over {len(files)} development recordings: {loss:.3f}")
     print("diarization:  # paste into configs/default.yaml")
-    print(f"  segmentation_threshold: {best['segmentation.threshold']:.2f}")
+    print(f"  segmentation_threshold: {threshold:.2f}")
     print(f"  clustering_threshold: {params['clustering']['threshold']:.3f}")
     print(f"  min_cluster_size: {params['clustering']['min_cluster_size']}")
     print(f"  min_duration_off: {params['segmentation']['min_duration_off']:.3f}")
