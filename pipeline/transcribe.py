@@ -15,7 +15,7 @@ from .diarize import Diarization, Diarizer
 from .inaudible import mark_inaudible, masked_stretches
 from .recognize import Recognizer, resolve_compute_type, resolve_device
 from .redact import redact_turns
-from .roles import assign_roles
+from .roles import asked_turns, assign_roles
 from .threads import InBackground, TorchThreads, available_cores, plan_threads
 from .typography import load_house_style
 from .types import Transcript, Turn, Word
@@ -91,7 +91,7 @@ class Transcriber:
         with _timed(timings, "roles", on_stage):
             self._assign_roles(transcript, words, diarization, sheet)
         with _timed(timings, "alignment", on_stage):
-            transcript.turns = self._published_turns(audio, words, diarization, sheet, transcript.roles)
+            transcript.turns = self._published_turns(audio, words, diarization, transcript)
             transcript.diarization = diarization.turns
         if not words:
             transcript.warnings.append("no words were recognized in the recording")
@@ -126,13 +126,24 @@ class Transcriber:
             transcript.speaker_labels.setdefault(d.speaker, "QUESTION")
 
     def _published_turns(self, audio: Audio, words: list[Word], diarization: Diarization,
-                         sheet: CallSheet | None, roles: dict[str, str]) -> list[Turn]:
-        """Words with (inaudible) marked, given their speakers, and redacted on background calls."""
+                         transcript: Transcript) -> list[Turn]:
+        """Words with (inaudible) marked, given their speakers, and redacted on background calls.
+
+        A reporter's question heard in an official's cluster (roles.asked_turns) is given
+        to a speaker id of its own, "<cluster>/question", published as QUESTION.
+        """
+        sheet, roles = transcript.sheet, transcript.roles
         marks = self.style.inaudible
         masked = masked_stretches(audio.samples, marks["noise_flatness"], marks["noise_min_seconds"])
         marked = mark_inaudible(words, diarization.exclusive, marks["max_probability"],
                                 int(marks["min_run_words"]), marks["min_gap_seconds"], masked)
         turns = self._speakers_of(marked, diarization)
+        for i in asked_turns([(t.speaker, t.text) for t in turns], roles):
+            asker = f"{turns[i].speaker}/question"
+            turns[i].speaker = asker
+            for w in turns[i].words:
+                w.speaker = asker
+            roles[asker], transcript.speaker_labels[asker] = "questioner", "QUESTION"
         if sheet is not None and sheet.on_background:
             officials = {sp for sp, kind in roles.items() if kind == "official"}
             turns = redact_turns(turns, sheet, officials)
