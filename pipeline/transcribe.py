@@ -15,7 +15,7 @@ from .diarize import Diarization, Diarizer
 from .inaudible import mark_inaudible, masked_stretches
 from .recognize import Recognizer, resolve_compute_type, resolve_device
 from .redact import redact_turns
-from .roles import asked_turns, assign_roles
+from .roles import asked_turns, assign_roles, load_role_rules
 from .threads import InBackground, TorchThreads, available_cores, plan_threads
 from .typography import load_house_style
 from .types import Transcript, Turn, Word
@@ -40,6 +40,7 @@ class Transcriber:
         """`cores`: how many CPU cores this transcriber may use (default: all this process may run on)."""
         self.settings = settings
         self.style = load_house_style(settings.house_style)
+        self.role_rules = load_role_rules()
         self.device = resolve_device(settings.asr.device)
         self.compute_type = resolve_compute_type(settings.asr.compute_type, self.device)
         self.threads = plan_threads(cores or available_cores(), self.device, settings.asr.cpu_threads,
@@ -118,12 +119,12 @@ class Transcriber:
         # Roles are judged on everything the recognizer heard, before unsure words become
         # (inaudible): a half-heard "press one then zero" still marks the operator.
         heard = self._speakers_of(words, diarization)
-        roles = assign_roles([(t.speaker, t.text) for t in heard], sheet)
+        roles = assign_roles([(t.speaker, t.text) for t in heard], sheet, self.role_rules)
         transcript.roles = {sp: r.kind for sp, r in roles.items()}
         transcript.speaker_labels = {sp: r.label for sp, r in roles.items()}
         for d in diarization.turns:  # speakers diarization heard who said no word
             transcript.roles.setdefault(d.speaker, "questioner")
-            transcript.speaker_labels.setdefault(d.speaker, "QUESTION")
+            transcript.speaker_labels.setdefault(d.speaker, self.role_rules.labels["questioner"])
 
     def _published_turns(self, audio: Audio, words: list[Word], diarization: Diarization,
                          transcript: Transcript) -> list[Turn]:
@@ -138,12 +139,12 @@ class Transcriber:
         marked = mark_inaudible(words, diarization.exclusive, marks["max_probability"],
                                 int(marks["min_run_words"]), marks["min_gap_seconds"], masked)
         turns = self._speakers_of(marked, diarization)
-        for i in asked_turns([(t.speaker, t.text) for t in turns], roles):
+        for i in asked_turns([(t.speaker, t.text) for t in turns], roles, self.role_rules):
             asker = f"{turns[i].speaker}/question"
             turns[i].speaker = asker
             for w in turns[i].words:
                 w.speaker = asker
-            roles[asker], transcript.speaker_labels[asker] = "questioner", "QUESTION"
+            roles[asker], transcript.speaker_labels[asker] = "questioner", self.role_rules.labels["questioner"]
         if sheet is not None and sheet.on_background:
             officials = {sp for sp, kind in roles.items() if kind == "official"}
             turns = redact_turns(turns, sheet, officials)
