@@ -53,10 +53,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python samples/bench.py --minutes $(or $(MINUTES),5 60)
 
-# Scores on the reference set, development split (tuned on) then held-out split: tables, and JSON.
+# Scores on the reference set, development split (tuned on), held-out split, espeak-ng split: tables, and JSON.
 eval: samples
 	$(BIN)/callscribe eval samples/generated/dev --json samples/generated/eval-dev.json
 	$(BIN)/callscribe eval samples/generated/heldout --json samples/generated/eval-heldout.json
+	$(BIN)/callscribe eval samples/generated/espeak --json samples/generated/eval-espeak.json
 
 clean:
 	rm -rf $(VENV) samples/generated .pytest_cache

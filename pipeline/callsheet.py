@@ -45,6 +45,11 @@ class CallSheet:
     def on_background(self) -> bool:
         return self.ground_rules == "background"
 
+    @property
+    def fewest_speakers(self) -> int | None:
+        """The fewest voices a call with these officials has: each official, the moderator, one questioner."""
+        return len(self.officials) + 2 if self.officials else None
+
     def briefer_names(self) -> list[str]:
         return [o.name for o in self.officials if o.name]
 

@@ -36,6 +36,7 @@ class DiarizationSettings:
     num_speakers: int | None = None
     min_speakers: int | None = None
     max_speakers: int | None = None
+    min_speakers_from_call_sheet: bool = True
     segmentation_threshold: float = 0.7
     clustering_method: str = "centroid"
     clustering_threshold: float = 0.506

@@ -10,7 +10,7 @@ from typing import Callable
 from .align import assign_speakers
 from .audio import SAMPLE_RATE, Audio, decode, is_silent
 from .callsheet import CallSheet
-from .config import Settings
+from .config import DiarizationSettings, Settings
 from .diarize import Diarization, Diarizer
 from .inaudible import mark_inaudible, masked_stretches
 from .recognize import Recognizer, resolve_compute_type, resolve_device
@@ -31,6 +31,15 @@ def _timed(timings: dict[str, float], stage: str, on_stage: StageHook | None = N
     start = time.perf_counter()
     yield
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def min_speakers(sheet: CallSheet | None, settings: DiarizationSettings) -> int | None:
+    """The speaker floor the call sheet implies; None (the settings rule) when a count was given or there is none."""
+    floor = sheet.fewest_speakers if sheet is not None and settings.min_speakers_from_call_sheet else None
+    if floor is None or settings.num_speakers is not None:
+        return None
+    floor = max(floor, settings.min_speakers or 0)
+    return min(floor, settings.max_speakers) if settings.max_speakers else floor
 
 
 class Transcriber:
@@ -82,12 +91,12 @@ class Transcriber:
             if on_stage is not None:
                 on_stage("diarization and recognition")
             threads = TorchThreads(self.threads.diarization)
-            diarizing = InBackground(lambda: self._diarize(audio, timings, threads))
+            diarizing = InBackground(lambda: self._diarize(audio, sheet, timings, threads))
             words = self._recognize(audio, sheet, timings)
             threads.wanted += self.threads.recognition  # recognition's cores are free now
             diarization = diarizing.result()
         else:
-            diarization = self._diarize(audio, timings, TorchThreads(self.threads.diarization), on_stage)
+            diarization = self._diarize(audio, sheet, timings, TorchThreads(self.threads.diarization), on_stage)
             words = self._recognize(audio, sheet, timings, on_stage)
         with _timed(timings, "roles", on_stage):
             self._assign_roles(transcript, words, diarization, sheet)
@@ -98,11 +107,13 @@ class Transcriber:
             transcript.warnings.append("no words were recognized in the recording")
         return transcript
 
-    def _diarize(self, audio: Audio, timings: dict[str, float], threads: TorchThreads,
+    def _diarize(self, audio: Audio, sheet: CallSheet | None, timings: dict[str, float], threads: TorchThreads,
                  on_stage: StageHook | None = None) -> Diarization:
         threads()  # before the first batch: a new thread starts at torch's default count
         with _timed(timings, "diarization", on_stage):
-            return self.diarizer.diarize(audio.samples, SAMPLE_RATE, Path(audio.path).stem, hook=threads)
+            return self.diarizer.diarize(audio.samples, SAMPLE_RATE, Path(audio.path).stem,
+                                         min_speakers=min_speakers(sheet, self.settings.diarization),
+                                         hook=threads)
 
     def _recognize(self, audio: Audio, sheet: CallSheet | None, timings: dict[str, float],
                    on_stage: StageHook | None = None) -> list[Word]:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Speak the call scripts in samples/calls/{dev,heldout}/*.yaml (festival, flite, espeak-ng); write audio and references.
+"""Speak the call scripts in samples/calls/{dev,heldout,espeak}/*.yaml (festival, flite, espeak-ng); write audio and references.
 
 For each script NAME.yaml this writes, into the output folder (default samples/generated/):
   NAME.wav      16 kHz mono telephone-band call with light noise
@@ -14,7 +14,11 @@ Everything is deterministic (fixed gaps and noise seed), so generated audio stay
 With no scripts named, the reference set of `callscribe eval` (`make eval`) is made:
 samples/calls/dev/ (tuned on) into OUT/dev/ with pyannote.audio's real telephone sample
 copied in as telephone.wav/.rttm/.stm (its clustering threshold was chosen on it), and
-samples/calls/heldout/ (never tuned on) into OUT/heldout/.
+samples/calls/heldout/ (never tuned on) into OUT/heldout/, and samples/calls/espeak/
+(never tuned on: espeak-ng voices, which the speaker encoder hears as nearly one) into
+OUT/espeak/.
+A script is a telephone line (300-3400 Hz) unless it says `line: wideband` (a
+web-conference bridge).
 
 Usage: python samples/make_calls.py [SCRIPT.yaml ...] [--out DIR]
 """
@@ -32,7 +36,7 @@ import numpy as np
 import yaml
 
 RATE = 16000
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "heldout", "espeak")
 TURN_DBFS = -22  # every turn at the same loudness, as a conference bridge's gain control leaves it
 NOISE_DBFS = -45  # the line's noise floor, unless a script sets noise_db
 FLITE_WPM = 170  # flite's own speaking rate at duration_stretch 1
@@ -100,18 +104,21 @@ def audible(speech: np.ndarray, floor_dbfs: float) -> np.ndarray:
     return speech[loud[0] * hop: (loud[-1] + 1) * hop] if len(loud) else speech
 
 
-def telephone(audio: np.ndarray, seed: int, noise_db: float) -> np.ndarray:
+def telephone(audio: np.ndarray, seed: int, noise_db: float, band_limit: bool = True) -> np.ndarray:
     """A conference line: light white noise (`noise_db` dBFS before the band limit), then 300-3400 Hz.
 
     The noise goes through the same band limit as the voices, as on a phone line, where
-    the codec carries only the telephone band of whatever it is given.
+    the codec carries only the telephone band of whatever it is given. Without
+    `band_limit`, a wideband line (a web-conference bridge): the noise alone.
     """
     rng = np.random.default_rng(seed)
     noisy = audio + rng.standard_normal(len(audio)).astype(np.float32) * (10 ** (noise_db / 20))
-    spectrum = np.fft.rfft(noisy)
-    freqs = np.fft.rfftfreq(len(noisy), 1 / RATE)
-    spectrum[(freqs < 300) | (freqs > 3400)] = 0
-    return np.clip(np.fft.irfft(spectrum, n=len(noisy)), -1, 1).astype(np.float32)
+    if band_limit:
+        spectrum = np.fft.rfft(noisy)
+        freqs = np.fft.rfftfreq(len(noisy), 1 / RATE)
+        spectrum[(freqs < 300) | (freqs > 3400)] = 0
+        noisy = np.fft.irfft(spectrum, n=len(noisy))
+    return np.clip(noisy, -1, 1).astype(np.float32)
 
 
 def reference_text(turns: list[dict], sheet: dict | None) -> str:
@@ -164,7 +171,7 @@ def speak_script(script: dict, name: str, out_dir: Path) -> Path:
     mix = np.zeros(max(s + len(x) for s, x in placed) + RATE // 2, np.float32)
     for s, x in placed:
         mix[s: s + len(x)] += x
-    audio = telephone(mix, seed, script.get("noise_db", NOISE_DBFS))
+    audio = telephone(mix, seed, script.get("noise_db", NOISE_DBFS), script.get("line", "telephone") == "telephone")
 
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / name

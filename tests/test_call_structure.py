@@ -98,6 +98,19 @@ def test_call_sheet_is_validated(data, message):
         parse_call_sheet(data)
 
 
+def test_call_sheet_implies_a_speaker_floor():
+    from dataclasses import replace
+    from pipeline.config import DiarizationSettings
+    from pipeline.transcribe import min_speakers
+    sheet, settings = parse_call_sheet({"officials": ["OFFICIAL ONE", "OFFICIAL TWO"]}), DiarizationSettings()
+    assert sheet.fewest_speakers == 4 and min_speakers(sheet, settings) == 4  # officials, moderator, a questioner
+    assert min_speakers(parse_call_sheet({"title": "T"}), settings) is None and min_speakers(None, settings) is None
+    assert min_speakers(sheet, replace(settings, num_speakers=3)) is None       # a given count wins
+    assert min_speakers(sheet, replace(settings, min_speakers=6)) == 6
+    assert min_speakers(sheet, replace(settings, max_speakers=3)) == 3
+    assert min_speakers(sheet, replace(settings, min_speakers_from_call_sheet=False)) is None
+
+
 def test_call_sheet_sidecar(tmp_path):
     (tmp_path / "call.wav").write_bytes(b"x")
     assert sidecar_for(tmp_path / "call.wav") is None
