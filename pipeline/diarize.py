@@ -21,6 +21,7 @@ import torchaudio
 from pyannote.audio import Model, Pipeline
 from pyannote.audio.core.plda import PLDA
 from pyannote.audio.pipelines import SpeakerDiarization
+from pyannote.audio.pipelines import clustering as pyannote_clustering
 from pyannote.audio.pipelines.clustering import AgglomerativeClustering
 from pyannote.audio.telemetry import set_telemetry_metrics
 from pyannote.core import Annotation
@@ -33,6 +34,10 @@ from .types import Turn
 OFFLINE = "offline"
 
 set_telemetry_metrics(False)  # belt and braces: pipeline/__init__ already set the variable
+logger = logging.getLogger(__name__)
+# pyannote's clustering print()s a hint when it cannot find min_speakers clusters: on
+# stdout it would land inside a transcript piped there. Log it instead.
+pyannote_clustering.print = lambda *args, **kwargs: logger.info(" ".join(map(str, args)))
 # Loading the bundled checkpoint makes lightning announce an in-memory format upgrade.
 for _name in ("lightning.pytorch.utilities.migration.utils", "pytorch_lightning.utilities.migration.utils"):
     logging.getLogger(_name).setLevel(logging.WARNING)

@@ -98,6 +98,11 @@ class Transcriber:
         else:
             diarization = self._diarize(audio, sheet, timings, TorchThreads(self.threads.diarization), on_stage)
             words = self._recognize(audio, sheet, timings, on_stage)
+        floor = min_speakers(sheet, self.settings.diarization)
+        found = len({t.speaker for t in diarization.turns})
+        if floor and 0 < found < floor:
+            transcript.warnings.append(f"diarization found {found} voices, fewer than the {floor} the call sheet "
+                                       "implies (one per official, the moderator, a questioner)")
         with _timed(timings, "roles", on_stage):
             self._assign_roles(transcript, words, diarization, sheet)
         with _timed(timings, "alignment", on_stage):

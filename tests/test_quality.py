@@ -95,6 +95,16 @@ def test_call_sheet_floor_keeps_espeak_voices_apart(synthetic_calls):
     assert diarization_error_rate(load_rttm(f"{call}.rttm"), diarization.turns) < 0.25  # measured 18.5 % (53.7 % unfloored)
 
 
+def test_unreachable_speaker_floor_warns_and_keeps_stdout_clean(cli, pyannote_sample, tmp_path):
+    """A sheet listing four officials on the two-voice sample: pyannote cannot find six clusters and says so."""
+    (tmp_path / "chat.yaml").write_text("title: T\nofficials: [ONE, TWO, THREE, FOUR]\n")
+    (tmp_path / "chat.wav").write_bytes((pyannote_sample / "sample.wav").read_bytes())
+    result = cli("transcribe", tmp_path / "chat.wav")
+    assert result.returncode == 0 and result.stdout.startswith("T\n\nOffice of the Spokesperson\n")
+    assert re.search(r"warning: .*chat.wav: diarization found \d voices, fewer than the 6 the call sheet implies",
+                     result.stderr)
+
+
 def test_silent_recording_gives_empty_transcript_and_warning(cli, tmp_path):
     import subprocess
     silent = tmp_path / "silent.wav"
