@@ -23,6 +23,7 @@ class AsrSettings:
     language: str | None = "en"
     beam_size: int = 5
     condition_on_previous_text: bool = False
+    temperature: list[float] = field(default_factory=lambda: [0.0])
     vad_filter: bool = False
     cpu_threads: int = 0
     call_sheet_hotwords: bool = False

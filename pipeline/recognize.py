@@ -84,7 +84,8 @@ class Recognizer:
     def _recognize(self, samples: np.ndarray, offset: float, hotwords: str | None) -> Iterator[RecognizedSegment]:
         s = self.settings
         options = dict(language=s.language, beam_size=s.beam_size, word_timestamps=True,
-                       condition_on_previous_text=s.condition_on_previous_text, hotwords=hotwords)
+                       condition_on_previous_text=s.condition_on_previous_text, hotwords=hotwords,
+                       temperature=s.temperature)
         if self.device == "cuda":
             # On a GPU, faster-whisper's batched pipeline decodes many 30 s windows at once
             # (it cuts them at silences with its own VAD).

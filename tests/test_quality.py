@@ -46,6 +46,19 @@ def test_real_telephone_call_two_speakers_der_wer(telephone_run, pyannote_sample
     assert wer < 0.35, f"WER {wer:.3f}"
 
 
+def test_recognition_is_repeatable(pyannote_sample):
+    """Whisper falls back to sampling on the telephone sample's unsure window unless only temperature 0 is allowed."""
+    from pipeline.audio import decode
+    from pipeline.config import load_settings
+    from pipeline.recognize import Recognizer
+
+    settings = load_settings()
+    recognizer = Recognizer(settings.asr, settings.models_path, "cpu", "int8", cpu_threads=2)
+    samples = decode(pyannote_sample / "sample.wav").samples
+    runs = [" ".join(w.text for seg in recognizer.recognize(samples) for w in seg.words) for _ in range(2)]
+    assert runs[0] == runs[1] != ""
+
+
 def test_rttm_output_matches_json_diarization(telephone_run):
     rttm = load_rttm(telephone_run.with_suffix(".rttm"))
     turns, _ = hypothesis(telephone_run)
