@@ -24,6 +24,8 @@ class AsrSettings:
     beam_size: int = 5
     condition_on_previous_text: bool = False
     temperature: list[float] = field(default_factory=lambda: [0.0])
+    no_speech_threshold: float = 0.6
+    compression_ratio_threshold: float = 2.4
     vad_filter: bool = False
     cpu_threads: int = 0
     call_sheet_hotwords: bool = False

@@ -85,7 +85,8 @@ class Recognizer:
         s = self.settings
         options = dict(language=s.language, beam_size=s.beam_size, word_timestamps=True,
                        condition_on_previous_text=s.condition_on_previous_text, hotwords=hotwords,
-                       temperature=s.temperature)
+                       temperature=s.temperature, no_speech_threshold=s.no_speech_threshold,
+                       compression_ratio_threshold=s.compression_ratio_threshold)
         if self.device == "cuda":
             # On a GPU, faster-whisper's batched pipeline decodes many 30 s windows at once
             # (it cuts them at silences with its own VAD).
@@ -95,6 +96,8 @@ class Recognizer:
         else:
             segments, _info = self.model.transcribe(samples, vad_filter=s.vad_filter, **options)
         for seg in segments:
+            if seg.no_speech_prob > s.no_speech_threshold and seg.compression_ratio > s.compression_ratio_threshold:
+                continue  # a loop over silence: Whisper's hallucination, not speech
             words = [Word(w.word, offset + w.start, offset + w.end, float(w.probability)) for w in seg.words or []]
             yield RecognizedSegment(offset + seg.start, offset + seg.end, seg.text, words)
 

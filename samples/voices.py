@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Check the synthetic voice bank: how far apart GE2E hears the voices, and how well Whisper reads each.
 
-Every voice the call scripts in samples/calls/ use is spoken twice (two different
-sentences, telephone band, light noise). For each voice it prints the distance between
+Every voice the call scripts in samples/calls/ use (or the voices named) is spoken
+twice (two different sentences, telephone band unless --wideband, light noise). For each voice it prints the distance between
 its own two utterances ("self"), the distance to the nearest other voice (utterance
 embeddings, unit-normalized, euclidean: diarization's clustering stops at 0.5), and the
 word error rate of Whisper base on a 70-word paragraph in that voice.
 
-Usage: python samples/voices.py
+Usage: python samples/voices.py [--wideband] [VOICE ...]   (e.g. en-us+m3 flite:rms)
 """
 from __future__ import annotations
 
@@ -42,6 +42,8 @@ def bank() -> dict[str, dict]:
 
 
 def main() -> None:
+    import argparse
+
     from faster_whisper import WhisperModel
 
     from pipeline.diarize import GE2EEncoder
@@ -52,12 +54,16 @@ def main() -> None:
     models = load_settings().models_path
     encoder = GE2EEncoder.from_checkpoint(require("ge2e", models) / "pretrained.pt")
     whisper = WhisperModel(str(require("base", models)), device="cpu", compute_type="int8")
-    voices = bank()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("voices", nargs="*", help="voice names as in the scripts (default: the scripts' bank)")
+    parser.add_argument("--wideband", action="store_true", help="no telephone band limit")
+    args = parser.parse_args()
+    voices = {name: {"voice": name} for name in args.voices} or bank()
 
     def say(text: str, v: dict, seed: int) -> np.ndarray:
         speech = speak(text, v["voice"], 165, v.get("pitch", 50), v.get("shift", 1.0))
         speech = speech * 10 ** (TURN_DBFS / 20) / np.sqrt(np.mean(speech ** 2))
-        return telephone(speech, seed, -45)
+        return telephone(speech, seed, -45, band_limit=not args.wideband)
 
     embeddings = []
     for v in voices.values():
