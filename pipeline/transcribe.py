@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
-from .align import assign_speakers
+from .align import assign_speakers, sentence_starts
 from .audio import SAMPLE_RATE, Audio, decode, is_silent
 from .callsheet import CallSheet
 from .config import DiarizationSettings, Settings
@@ -15,7 +15,7 @@ from .diarize import Diarization, Diarizer
 from .inaudible import mark_inaudible, masked_stretches
 from .recognize import Recognizer, resolve_compute_type, resolve_device
 from .redact import redact_turns
-from .roles import asked_turns, assign_roles, load_role_rules
+from .roles import asked_turns, assign_roles, load_role_rules, question_tails
 from .threads import InBackground, TorchThreads, available_cores, plan_threads
 from .typography import load_house_style
 from .types import Transcript, Turn, Word
@@ -144,27 +144,44 @@ class Transcriber:
 
     def _published_turns(self, audio: Audio, words: list[Word], diarization: Diarization,
                          transcript: Transcript) -> list[Turn]:
-        """Words with (inaudible) marked, given their speakers, and redacted on background calls.
-
-        A reporter's question heard in an official's cluster (roles.asked_turns) is given
-        to a speaker id of its own, "<cluster>/question", published as QUESTION.
-        """
+        """Words with (inaudible) marked, given their speakers, and redacted on background calls."""
         sheet, roles = transcript.sheet, transcript.roles
         marks = self.style.inaudible
         masked = masked_stretches(audio.samples, marks["noise_flatness"], marks["noise_min_seconds"])
         marked = mark_inaudible(words, diarization.exclusive, marks["max_probability"],
                                 int(marks["min_run_words"]), marks["min_gap_seconds"], masked)
-        turns = self._speakers_of(marked, diarization)
-        for i in asked_turns([(t.speaker, t.text) for t in turns], roles, self.role_rules):
-            asker = f"{turns[i].speaker}/question"
-            turns[i].speaker = asker
-            for w in turns[i].words:
-                w.speaker = asker
-            roles[asker], transcript.speaker_labels[asker] = "questioner", self.role_rules.labels["questioner"]
+        turns = self._give_back_questions(self._speakers_of(marked, diarization), transcript)
         if sheet is not None and sheet.on_background:
             officials = {sp for sp, kind in roles.items() if kind == "official"}
             turns = redact_turns(turns, sheet, officials)
         return turns
+
+    def _give_back_questions(self, turns: list[Turn], transcript: Transcript) -> list[Turn]:
+        """Reporters' questions heard in another role's voice get a speaker id of their own, "<cluster>/question".
+
+        A whole turn in an official's cluster (roles.asked_turns), or the end of a chair's
+        turn after its hand-off to a questioner (roles.question_tails); published as QUESTION.
+        """
+        roles, labels = transcript.roles, transcript.speaker_labels
+        asked = set(asked_turns([(t.speaker, t.text) for t in turns], roles, self.role_rules))
+        starts = [sentence_starts(t.words, self.style.abbreviations) for t in turns]
+        sentences = [(t.speaker, ["".join(w.text for w in t.words[a:b]).strip() for a, b in zip(s, s[1:] + [None])])
+                     for t, s in zip(turns, starts)]
+        tails = question_tails(sentences, roles, self.role_rules)
+        given_back = []
+        for i, turn in enumerate(turns):
+            if i not in asked and i not in tails:
+                given_back.append(turn)
+                continue
+            first = starts[i][tails[i]] if i in tails else 0
+            if first:
+                given_back.append(Turn(turn.speaker, turn.start, turn.words[first - 1].end, turn.words[:first]))
+            asker = f"{turn.speaker}/question"
+            for w in turn.words[first:]:
+                w.speaker = asker
+            given_back.append(Turn(asker, turn.words[first].start, turn.end, turn.words[first:]))
+            roles[asker], labels[asker] = "questioner", self.role_rules.labels["questioner"]
+        return given_back
 
     @staticmethod
     def _hotwords(sheet: CallSheet | None) -> str | None:
