@@ -87,18 +87,18 @@ class Transcriber:
         if is_silent(audio.samples, self.settings.audio.silence_dbfs):
             transcript.warnings.append("the recording is silent: no speech to transcribe")
             return transcript
+        floor = min_speakers(sheet, self.settings.diarization)
         if self.threads.overlap:
             if on_stage is not None:
                 on_stage("diarization and recognition")
             threads = TorchThreads(self.threads.diarization)
-            diarizing = InBackground(lambda: self._diarize(audio, sheet, timings, threads))
+            diarizing = InBackground(lambda: self._diarize(audio, floor, timings, threads))
             words = self._recognize(audio, sheet, timings)
             threads.wanted += self.threads.recognition  # recognition's cores are free now
             diarization = diarizing.result()
         else:
-            diarization = self._diarize(audio, sheet, timings, TorchThreads(self.threads.diarization), on_stage)
+            diarization = self._diarize(audio, floor, timings, TorchThreads(self.threads.diarization), on_stage)
             words = self._recognize(audio, sheet, timings, on_stage)
-        floor = min_speakers(sheet, self.settings.diarization)
         found = len({t.speaker for t in diarization.turns})
         if floor and 0 < found < floor:
             transcript.warnings.append(f"diarization found {found} voices, fewer than the {floor} the call sheet "
@@ -112,13 +112,12 @@ class Transcriber:
             transcript.warnings.append("no words were recognized in the recording")
         return transcript
 
-    def _diarize(self, audio: Audio, sheet: CallSheet | None, timings: dict[str, float], threads: TorchThreads,
+    def _diarize(self, audio: Audio, floor: int | None, timings: dict[str, float], threads: TorchThreads,
                  on_stage: StageHook | None = None) -> Diarization:
         threads()  # before the first batch: a new thread starts at torch's default count
         with _timed(timings, "diarization", on_stage):
             return self.diarizer.diarize(audio.samples, SAMPLE_RATE, Path(audio.path).stem,
-                                         min_speakers=min_speakers(sheet, self.settings.diarization),
-                                         hook=threads)
+                                         min_speakers=floor, hook=threads)
 
     def _recognize(self, audio: Audio, sheet: CallSheet | None, timings: dict[str, float],
                    on_stage: StageHook | None = None) -> list[Word]:
