@@ -57,10 +57,10 @@ def group_turns(words: list[Word]) -> list[Turn]:
     return turns
 
 
-def sentence_starts(words: list[Word], abbreviations: Iterable[str] = ()) -> list[int]:
-    """Index of the first word of each sentence."""
+def sentence_starts(words: list[str], abbreviations: Iterable[str] = ()) -> list[int]:
+    """Index of the first word of each sentence (the words as text)."""
     abbreviations = {a.lower() for a in abbreviations}
-    return [i for i in range(len(words)) if i == 0 or ends_sentence(words[i - 1].text, abbreviations)]
+    return [i for i in range(len(words)) if i == 0 or ends_sentence(words[i - 1], abbreviations)]
 
 
 def snap_to_sentences(words: list[Word], reach: int, abbreviations: Iterable[str] = ()) -> list[Word]:

@@ -35,7 +35,7 @@ OFFLINE = "offline"
 
 set_telemetry_metrics(False)  # belt and braces: pipeline/__init__ already set the variable
 logger = logging.getLogger(__name__)
-# pyannote's clustering print()s a hint when it cannot find min_speakers clusters: on
+# pyannote's clustering print()s a hint when it cannot find the clusters asked for: on
 # stdout it would land inside a transcript piped there. Log it instead.
 pyannote_clustering.print = lambda *args, **kwargs: logger.info(" ".join(map(str, args)))
 # Loading the bundled checkpoint makes lightning announce an in-memory format upgrade.

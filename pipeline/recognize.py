@@ -96,10 +96,20 @@ class Recognizer:
         else:
             segments, _info = self.model.transcribe(samples, vad_filter=s.vad_filter, **options)
         for seg in segments:
-            if seg.no_speech_prob > s.no_speech_threshold and seg.compression_ratio > s.compression_ratio_threshold:
-                continue  # a loop over silence: Whisper's hallucination, not speech
+            if is_loop_over_silence(seg, s):
+                continue
             words = [Word(w.word, offset + w.start, offset + w.end, float(w.probability)) for w in seg.words or []]
             yield RecognizedSegment(offset + seg.start, offset + seg.end, seg.text, words)
+
+
+def is_loop_over_silence(segment, settings: AsrSettings) -> bool:
+    """Whisper's hallucination on a window with no speech: text repeated over and over.
+
+    faster-whisper measures both figures once per 30 s window (on a GPU, its batched
+    pipeline measures the compression ratio per segment, and its VAD leaves little silence).
+    """
+    return (segment.no_speech_prob > settings.no_speech_threshold
+            and segment.compression_ratio > settings.compression_ratio_threshold)
 
 
 def windows(samples: np.ndarray, length: int, search: int = 30 * SAMPLE_RATE) -> list[tuple[int, int]]:

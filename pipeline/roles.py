@@ -330,17 +330,17 @@ def question_tails(turns: list[tuple[str, list[str]]], kinds: dict[str, str],
     none of the chair's turns as spoken (tests/test_call_structure.py).
     """
     rules = rules or load_role_rules()
-    handing = rules.cues["to_questioner"]
     tails = {}
     for i, ((speaker, sentences), (answerer, _)) in enumerate(zip(turns, turns[1:])):
         if kinds.get(speaker) not in ("moderator", "operator") or kinds.get(answerer) != "official":
             continue
-        handoffs = [k for k, s in enumerate(sentences) if _has(_normalized(s), handing)]
-        if not handoffs:
+        handoff = [_has(_normalized(s), rules.cues["to_questioner"]) for s in sentences]
+        if True not in handoff:
             continue
-        start = handoffs[0] + 1
-        while start < len(sentences) and _has(_normalized(sentences[start]), handing):
+        start = handoff.index(True) + 1
+        while start < len(handoff) and handoff[start]:
             start += 1
+        # A question in quotes ends with ?” : a chair reading out a typed question, in the chair's voice.
         if any(s.rstrip().endswith("?") for s in sentences[start:]):
             tails[i] = start
     return tails

@@ -15,7 +15,7 @@ from .diarize import Diarization, Diarizer
 from .inaudible import mark_inaudible, masked_stretches
 from .recognize import Recognizer, resolve_compute_type, resolve_device
 from .redact import redact_turns
-from .roles import asked_turns, assign_roles, load_role_rules, question_tails
+from .roles import RoleRules, asked_turns, assign_roles, load_role_rules, question_tails
 from .threads import InBackground, TorchThreads, available_cores, plan_threads
 from .typography import load_house_style
 from .types import Transcript, Turn, Word
@@ -40,6 +40,35 @@ def min_speakers(sheet: CallSheet | None, settings: DiarizationSettings) -> int 
         return None
     floor = max(floor, settings.min_speakers or 0)
     return min(floor, settings.max_speakers) if settings.max_speakers else floor
+
+
+def give_back_questions(turns: list[Turn], transcript: Transcript, rules: RoleRules,
+                        abbreviations: list[str]) -> list[Turn]:
+    """Reporters' questions heard in another role's voice get a speaker id of their own, "<cluster>/question".
+
+    A whole turn in an official's cluster (roles.asked_turns), or the end of a chair's
+    turn after its hand-off to a questioner (roles.question_tails); published as QUESTION.
+    """
+    roles, labels = transcript.roles, transcript.speaker_labels
+    asked = set(asked_turns([(t.speaker, t.text) for t in turns], roles, rules))
+    starts = [sentence_starts([w.text for w in t.words], abbreviations) for t in turns]
+    sentences = [(t.speaker, ["".join(w.text for w in t.words[a:b]).strip() for a, b in zip(s, s[1:] + [None])])
+                 for t, s in zip(turns, starts)]
+    tails = question_tails(sentences, roles, rules)
+    given_back = []
+    for i, turn in enumerate(turns):
+        if i not in asked and i not in tails:
+            given_back.append(turn)
+            continue
+        first = starts[i][tails[i]] if i in tails else 0
+        if first:
+            given_back.append(Turn(turn.speaker, turn.start, turn.words[first - 1].end, turn.words[:first]))
+        asker = f"{turn.speaker}/question"
+        for w in turn.words[first:]:
+            w.speaker = asker
+        given_back.append(Turn(asker, turn.words[first].start, turn.end, turn.words[first:]))
+        roles[asker], labels[asker] = "questioner", rules.labels["questioner"]
+    return given_back
 
 
 class Transcriber:
@@ -101,8 +130,8 @@ class Transcriber:
             words = self._recognize(audio, sheet, timings, on_stage)
         found = len({t.speaker for t in diarization.turns})
         if floor and 0 < found < floor:
-            transcript.warnings.append(f"diarization found {found} voices, fewer than the {floor} the call sheet "
-                                       "implies (one per official, the moderator, a questioner)")
+            transcript.warnings.append(f"diarization found {found} voices, fewer than the {floor} asked for "
+                                       "(the call sheet implies one per official, the moderator, a questioner)")
         with _timed(timings, "roles", on_stage):
             self._assign_roles(transcript, words, diarization, sheet)
         with _timed(timings, "alignment", on_stage):
@@ -149,38 +178,12 @@ class Transcriber:
         masked = masked_stretches(audio.samples, marks["noise_flatness"], marks["noise_min_seconds"])
         marked = mark_inaudible(words, diarization.exclusive, marks["max_probability"],
                                 int(marks["min_run_words"]), marks["min_gap_seconds"], masked)
-        turns = self._give_back_questions(self._speakers_of(marked, diarization), transcript)
+        turns = give_back_questions(self._speakers_of(marked, diarization), transcript, self.role_rules,
+                                    self.style.abbreviations)
         if sheet is not None and sheet.on_background:
             officials = {sp for sp, kind in roles.items() if kind == "official"}
             turns = redact_turns(turns, sheet, officials)
         return turns
-
-    def _give_back_questions(self, turns: list[Turn], transcript: Transcript) -> list[Turn]:
-        """Reporters' questions heard in another role's voice get a speaker id of their own, "<cluster>/question".
-
-        A whole turn in an official's cluster (roles.asked_turns), or the end of a chair's
-        turn after its hand-off to a questioner (roles.question_tails); published as QUESTION.
-        """
-        roles, labels = transcript.roles, transcript.speaker_labels
-        asked = set(asked_turns([(t.speaker, t.text) for t in turns], roles, self.role_rules))
-        starts = [sentence_starts(t.words, self.style.abbreviations) for t in turns]
-        sentences = [(t.speaker, ["".join(w.text for w in t.words[a:b]).strip() for a, b in zip(s, s[1:] + [None])])
-                     for t, s in zip(turns, starts)]
-        tails = question_tails(sentences, roles, self.role_rules)
-        given_back = []
-        for i, turn in enumerate(turns):
-            if i not in asked and i not in tails:
-                given_back.append(turn)
-                continue
-            first = starts[i][tails[i]] if i in tails else 0
-            if first:
-                given_back.append(Turn(turn.speaker, turn.start, turn.words[first - 1].end, turn.words[:first]))
-            asker = f"{turn.speaker}/question"
-            for w in turn.words[first:]:
-                w.speaker = asker
-            given_back.append(Turn(asker, turn.words[first].start, turn.end, turn.words[first:]))
-            roles[asker], labels[asker] = "questioner", self.role_rules.labels["questioner"]
-        return given_back
 
     @staticmethod
     def _hotwords(sheet: CallSheet | None) -> str | None:
