@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import __version__
 from .typography import HouseStyle, house_text, load_house_style
-from .types import Transcript, Turn, Word
+from .types import Transcript, Turn, Word, spoken_text
 
 JSON_SCHEMA = "callscribe.transcript/2"
 FORMATS = ("txt", "json", "srt", "vtt", "rttm")
@@ -51,16 +51,15 @@ def paragraphs(words: list[Word], style: HouseStyle) -> list[str]:
     before it runs much past paragraph_words."""
     out, current = [], []
     for word in words:
-        current.append(word.text.strip())
-        ends_sentence = current[-1][-1:] in ".?!"
-        if ends_sentence and len(current) >= style.paragraph_min_words:
-            out.append(" ".join(current))
+        current.append(word)
+        if word.text.strip()[-1:] in ".?!" and len(current) >= style.paragraph_min_words:
+            out.append(spoken_text(current))
             current = []
     if current:
         if out and len(current) < style.paragraph_min_words // 4:
-            out[-1] += " " + " ".join(current)  # no stub paragraph at the end
+            out[-1] += " " + spoken_text(current)  # no stub paragraph at the end
         else:
-            out.append(" ".join(current))
+            out.append(spoken_text(current))
     return out
 
 
@@ -163,13 +162,12 @@ def cues(t: Transcript, max_seconds: float = 6.0, max_chars: int = 90) -> list[t
         current: list[Word] = []
         for word in turn.words:
             current.append(word)
-            text = " ".join(w.text.strip() for w in current)
+            text = spoken_text(current)
             if text[-1:] in ".?!" or current[-1].end - current[0].start >= max_seconds or len(text) >= max_chars:
                 out.append((current[0].start, current[-1].end, t.speaker_labels[turn.speaker], text))
                 current = []
         if current:
-            out.append((current[0].start, current[-1].end, t.speaker_labels[turn.speaker],
-                        " ".join(w.text.strip() for w in current)))
+            out.append((current[0].start, current[-1].end, t.speaker_labels[turn.speaker], spoken_text(current)))
     return out
 
 

@@ -26,7 +26,13 @@ class Turn:
 
     @property
     def text(self) -> str:
-        return "".join(w.text for w in self.words).strip()
+        return spoken_text(self.words)
+
+
+def spoken_text(words: list[Word]) -> str:
+    """The words as recognized: each carries its own leading space, so a continuation
+    token (",000" after "$200") stays attached to the word before it."""
+    return "".join(w.text for w in words).strip()
 
 
 @dataclass

@@ -2,7 +2,7 @@ import json
 
 from pipeline.output import format_of, write_atomic, write_outputs
 from pipeline.errors import OutputError
-from pipeline.render import render_json, render_rttm, render_txt
+from pipeline.render import render_json, render_rttm, render_srt, render_txt
 from pipeline.typography import load_house_style, space_sentences
 from pipeline.types import Transcript, Turn, Word
 
@@ -30,6 +30,15 @@ def test_two_spaces_after_sentences_but_not_abbreviations():
 
 def test_txt_is_house_paragraph_layout():
     assert render_txt(make_transcript()) == "SPEAKER 1:  Hello, everyone.  Welcome.\n\nSPEAKER 2:  Thanks.\n"
+
+
+def test_continuation_tokens_stay_attached():
+    """Whisper gives "$200,000,000" as " $200", ",000", ",000": no space before a token that has none."""
+    t = make_transcript()
+    said = [" About", " $200", ",000", ",000", " a", " year."]
+    t.turns = [Turn("s0", 0.0, 3.0, [Word(w, i * 0.5, i * 0.5 + 0.4, 0.9, "s0") for i, w in enumerate(said)])]
+    assert render_txt(t) == "SPEAKER 1:  About $200,000,000 a year.\n"
+    assert "About $200,000,000 a year." in render_srt(t)
 
 
 def test_txt_of_empty_transcript_is_empty():
