@@ -11,7 +11,10 @@ from .types import Turn
 _ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen " \
         "fifteen sixteen seventeen eighteen nineteen".split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-_SPELLING = {"ok": "okay", "percent": "percent", "%": "percent"}
+_SPELLING = {"ok": "okay", "%": "percent"}
+_SCALES = {"thousand", "million", "billion", "trillion"}
+_ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
+             "nine": "ninth", "twelve": "twelfth"}
 
 
 def _number_words(n: int) -> list[str]:
@@ -21,24 +24,53 @@ def _number_words(n: int) -> list[str]:
         return [_TENS[n // 10]] + ([_ONES[n % 10]] if n % 10 else [])
     if n < 1000:
         return [_ONES[n // 100], "hundred"] + (_number_words(n % 100) if n % 100 else [])
-    if n < 1_000_000:
-        return _number_words(n // 1000) + ["thousand"] + (_number_words(n % 1000) if n % 1000 else [])
+    for size, scale in ((10 ** 9, "billion"), (10 ** 6, "million"), (1000, "thousand")):
+        if n >= size:
+            return _number_words(n // size) + [scale] + (_number_words(n % size) if n % size else [])
     return [str(n)]
 
 
+def _ordinal(words: list[str]) -> list[str]:
+    last = words[-1]
+    spoken = _ORDINALS.get(last) or (last[:-1] + "ieth" if last.endswith("y") else last + "th")
+    return words[:-1] + [spoken]
+
+
+def _spoken(token: str) -> list[str] | None:
+    """A number as it is said: 3.5 -> three point five, 40% -> forty percent, 1st -> first; None if not one."""
+    m = re.fullmatch(r"(\d+)(?:\.(\d+))?(%|st|nd|rd|th)?", token)
+    if not m:
+        return None
+    whole, fraction, suffix = m.groups()
+    words = _number_words(int(whole))
+    if fraction:
+        words += ["point"] + [_ONES[int(d)] for d in fraction]
+    if suffix == "%":
+        words.append("percent")
+    elif suffix:
+        words = _ordinal(words)
+    return words
+
+
 def normalize_words(text: str) -> list[str]:
-    """Lowercase words without punctuation, numbers spelled out, so WER counts words, not style."""
+    """Lowercase words without punctuation, numbers as they are said, so WER counts words, not style.
+
+    "$1 billion" is said "one billion dollars": the currency word follows the number and its scale.
+    """
     text = text.lower().replace("’", "'").replace("-", " ").replace("–", " ").replace("—", " ")
-    words = []
+    words, dollars = [], False
     for token in text.split():
-        token = re.sub(r"[^\w'%]", "", token.replace(",", "")).strip("'")
+        token = re.sub(r"[^\w'%.$]", "", token.replace(",", "")).strip("'").rstrip(".")
+        if dollars and token not in _SCALES:
+            words.append("dollars")
+            dollars = False
+        if token.startswith("$"):
+            token, dollars = token[1:], True
+        token = token if _spoken(token) else token.replace(".", "").replace("$", "")
         if not token:
             continue
-        if token.isdigit():
-            words += _number_words(int(token))
-        else:
-            words.append(_SPELLING.get(token, token))
-    return words
+        words += _spoken(token) or [_SPELLING.get(token, token)]
+    return words + (["dollars"] if dollars else [])
 
 
 def word_error_rate(reference: str | list[str], hypothesis: str | list[str]) -> float:

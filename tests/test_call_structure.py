@@ -78,6 +78,13 @@ def test_typography(said, published):
 
 # ------------------------------------------------------------------ the call sheet
 
+def test_wer_normalization_says_numbers_as_spoken():
+    assert normalize_words("About $1.5 billion, 40% more, on the 22nd.") == \
+        "about one point five billion dollars forty percent more on the twenty second".split()
+    assert normalize_words("$200,000,000 a year, U.S.") == "two hundred million dollars a year us".split()
+    assert normalize_words("It costs $40.") == "it costs forty dollars".split()
+
+
 def test_call_sheet_schema(tmp_path):
     sheet = parse_call_sheet({"title": "T", "date": "2024-02-27", "ground_rules": "background",
                               "officials": [{"name": "Margaret Ellison", "label": "Senior Administration Official One"}],
