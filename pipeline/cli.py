@@ -48,7 +48,7 @@ def cli() -> None:
 @click.option("--asr-model", help="tiny.en | base (offline), a faster-whisper name or hub id, or a local directory.")
 @click.option("--diarization", help="offline, a pyannote pipeline on the hub, or a local directory holding one.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), help="Where the models run (auto: GPU if visible).")
-@click.option("--compute-type", help="CTranslate2 compute type (auto: int8 on CPU, float16 on GPU).")
+@click.option("--compute-type", help="CTranslate2 compute type (auto: float32 on CPU, float16 on GPU).")
 @click.option("--language", help="Spoken language code (default en).")
 @click.option("--num-speakers", type=click.IntRange(1), help="Exact number of speakers, when known.")
 @click.option("--min-speakers", type=click.IntRange(1), help="At least this many speakers.")

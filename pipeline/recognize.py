@@ -34,7 +34,7 @@ def resolve_device(device: str) -> str:
 
 def resolve_compute_type(compute_type: str, device: str) -> str:
     if compute_type == "auto":
-        return "float16" if device == "cuda" else "int8"
+        return "float16" if device == "cuda" else "float32"
     return compute_type
 
 
