@@ -66,10 +66,11 @@ def normalize_words(text: str) -> list[str]:
             dollars = False
         if token.startswith("$"):
             token, dollars = token[1:], True
-        token = token if _spoken(token) else token.replace(".", "").replace("$", "")
+        spoken = _spoken(token)
+        token = token if spoken else token.replace(".", "").replace("$", "")
         if not token:
             continue
-        words += _spoken(token) or [_SPELLING.get(token, token)]
+        words += spoken or [_SPELLING.get(token, token)]
     return words + (["dollars"] if dollars else [])
 
 

@@ -44,6 +44,11 @@ def bank() -> dict[str, dict]:
 def main() -> None:
     import argparse
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("voices", nargs="*", help="voice names as in the scripts (default: the scripts' bank)")
+    parser.add_argument("--wideband", action="store_true", help="no telephone band limit")
+    args = parser.parse_args()  # before the models load: --help answers at once
+
     from faster_whisper import WhisperModel
 
     from pipeline.diarize import GE2EEncoder
@@ -54,10 +59,6 @@ def main() -> None:
     models = load_settings().models_path
     encoder = GE2EEncoder.from_checkpoint(require("ge2e", models) / "pretrained.pt")
     whisper = WhisperModel(str(require("base", models)), device="cpu", compute_type="int8")
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("voices", nargs="*", help="voice names as in the scripts (default: the scripts' bank)")
-    parser.add_argument("--wideband", action="store_true", help="no telephone band limit")
-    args = parser.parse_args()
     voices = {name: {"voice": name} for name in args.voices} or bank()
 
     def say(text: str, v: dict, seed: int) -> np.ndarray:

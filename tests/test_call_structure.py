@@ -6,13 +6,13 @@ import re
 
 import pytest
 
+from pipeline.align import sentence_starts
 from pipeline.callsheet import load_call_sheet, parse_call_sheet, sidecar_for
 from pipeline.errors import ConfigError
 from pipeline.house import parse_house
 from pipeline.inaudible import mark_inaudible
 from pipeline.metrics import inaudible_recall_precision, label_accuracy, normalize_words
 from pipeline.redact import leaks, redact_words, withhold_self_introductions
-from pipeline.align import sentence_starts
 from pipeline.render import render_house
 from pipeline.roles import asked_turns, assign_roles, question_tails
 from pipeline.typography import house_text, load_house_style
