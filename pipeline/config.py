@@ -46,6 +46,8 @@ class DiarizationSettings:
     min_cluster_size: int = 9
     min_duration_off: float = 0.375
     segmentation_step: float = 0.1
+    split_threshold: float | None = 0.165
+    split_min_speech: float = 2.4
     embedding_batch_size: int = 32
     segmentation_batch_size: int = 32
 

@@ -3,8 +3,9 @@
 Offline (the default) runs pyannote's own SpeakerDiarization pipeline over two local
 models from the bundle: the PyanNet segmentation model and the GE2E speaker encoder,
 which `GE2EEncoder` wraps as a pyannote `Model` so pyannote can call it like any of its
-embedding models. A hub pipeline (pyannote/speaker-diarization-community-1) or a local
-directory holding one is loaded with `Pipeline.from_pretrained` instead.
+embedding models. After it, pipeline/split_voices.py takes a turn-level second look at
+each speaker it found. A hub pipeline (pyannote/speaker-diarization-community-1) or a
+local directory holding one is loaded with `Pipeline.from_pretrained` instead.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from pyannote.core import Annotation
 from .config import DiarizationSettings
 from .errors import ModelMissing
 from .models import require
+from .split_voices import Partials, split_merged_voices
 from .types import Turn
 
 OFFLINE = "offline"
@@ -167,6 +169,7 @@ class SharedPartialsDiarization(SpeakerDiarization):
 
     PARTIAL_STEP = 20   # frames of 10 ms
     CLEAN_SHARE = 0.9   # a partial counts for a speaker when it hears that speaker alone this much
+    partials: Partials | None = None   # the last recording's, kept for split_merged_voices
 
     def get_embeddings(self, file, binary_segmentations, exclude_overlap: bool = False, hook=None):
         encoder = self._embedding.model_
@@ -179,7 +182,8 @@ class SharedPartialsDiarization(SpeakerDiarization):
             progress = None if hook is None else (
                 lambda done, total: hook("embeddings", None, total=total, completed=done))
             partials = encoder.partials(file["waveform"][0], self.PARTIAL_STEP, progress=progress).numpy()
-        embeddings = pool_partials(partials, self.PARTIAL_STEP / 100, encoder.PARTIAL_FRAMES / 100,
+        self.partials = Partials(partials, self.PARTIAL_STEP / 100, encoder.PARTIAL_FRAMES / 100)
+        embeddings = pool_partials(partials, self.partials.step, self.partials.length,
                                    binary_segmentations, self.CLEAN_SHARE)
         # Pairs too short to fill one clean partial are embedded from their own frames, as pyannote would.
         masks = np.nan_to_num(binary_segmentations.data)
@@ -272,6 +276,14 @@ class Diarization:
     exclusive: list[Turn]        # one speaker at a time: what words are assigned against
 
 
+def _relabel(piece: Turn, turns: list[Turn], labels: list[str]) -> str:
+    """The new id of the turn, of the same old speaker, that overlaps `piece` most."""
+    overlaps = [(min(t.end, piece.end) - max(t.start, piece.start), label)
+                for t, label in zip(turns, labels) if t.speaker == piece.speaker]
+    best = max(overlaps, default=(0.0, piece.speaker))
+    return best[1] if best[0] > 0 else piece.speaker
+
+
 def _turns(annotation: Annotation) -> list[Turn]:
     return [Turn(str(speaker), float(seg.start), float(seg.end))
             for seg, _, speaker in annotation.itertracks(yield_label=True)]
@@ -329,6 +341,9 @@ class Diarizer:
         s = self.settings
         waveform = torch.from_numpy(np.asarray(samples, dtype=np.float32))[None]  # shares the samples: no copy
         audio = {"waveform": waveform, "sample_rate": sample_rate, "uri": uri}
+        offline = self.name == OFFLINE
+        if offline:
+            self.pipeline.partials = None  # never another recording's
         output = self.pipeline(
             audio,
             num_speakers=num_speakers if num_speakers is not None else s.num_speakers,
@@ -338,4 +353,26 @@ class Diarizer:
         )
         if isinstance(output, Annotation):  # legacy pipelines return the annotation itself
             return Diarization(_turns(output), _turns(output))
-        return Diarization(_turns(output.speaker_diarization), _turns(output.exclusive_speaker_diarization))
+        diarization = Diarization(_turns(output.speaker_diarization), _turns(output.exclusive_speaker_diarization))
+        counted = num_speakers or s.num_speakers or max_speakers or s.max_speakers
+        if offline and s.split_threshold is not None and not counted and self.pipeline.partials is not None:
+            diarization = self.split_voices(diarization, waveform[0], sample_rate)
+        return diarization
+
+    def split_voices(self, diarization: Diarization, samples: torch.Tensor, sample_rate: int) -> Diarization:
+        """A turn-level second look at each speaker of the recording just diarized (pipeline/split_voices.py)."""
+        partials, encoder = self.pipeline.partials, self.pipeline._embedding.model_
+
+        def embed(turn: Turn) -> np.ndarray | None:
+            piece = samples[int(turn.start * sample_rate): int(turn.end * sample_rate)]
+            if len(piece) < encoder.MIN_ACTIVE_FRAMES * sample_rate // 100:
+                return None
+            with torch.inference_mode():
+                vector = encoder(piece[None, None])[0].numpy()
+            return vector if np.isfinite(vector).all() else None
+
+        min_partials = 1 + round((self.settings.split_min_speech - partials.length) / partials.step)
+        labels = split_merged_voices(diarization.turns, partials, self.settings.split_threshold, min_partials, embed)
+        turns = [Turn(label, t.start, t.end) for label, t in zip(labels, diarization.turns)]
+        return Diarization(turns, [Turn(_relabel(t, diarization.turns, labels), t.start, t.end)
+                                   for t in diarization.exclusive])

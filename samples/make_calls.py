@@ -122,7 +122,11 @@ def telephone(audio: np.ndarray, seed: int, noise_db: float, band_limit: bool = 
 
 
 def reference_text(turns: list[dict], sheet: dict | None) -> str:
-    """The reference in the house format; on background calls briefers' names are redacted."""
+    """The reference in the house format; on background calls briefers' names are redacted.
+
+    House style redacts a briefer's name wherever it is spoken: the full name, the
+    surname, and the first name alone ("Catherine, please go ahead").
+    """
     from pipeline.callsheet import parse_call_sheet
     from pipeline.render import render_house
     from pipeline.typography import load_house_style
@@ -133,8 +137,9 @@ def reference_text(turns: list[dict], sheet: dict | None) -> str:
         if call_sheet and call_sheet.on_background:
             for official in call_sheet.officials:
                 if official.name:
-                    for form in (official.name, official.name.split()[-1]):
-                        text = text.replace(form, official.placeholder)
+                    parts = official.name.split()
+                    for form in (official.name, parts[-1], parts[0]):
+                        text = re.sub(rf"\b{re.escape(form)}\b", official.placeholder, text)
         if body and body[-1][0] == turn["label"] and turn["label"] != "QUESTION":
             body[-1][1].append(text)
         else:

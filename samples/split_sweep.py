@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Choose split_threshold and split_min_speech (configs/default.yaml) on the development calls.
+
+Diarizes every recording in samples/generated/dev/ that has an RTTM once, with the
+configured pyannote settings, then applies the turn-level split (pipeline/split_voices.py)
+at every point of the grid and prints each call's diarization error rate (no collar,
+overlap scored), the mean, and the same without the split. The held-out splits are
+never read.
+
+Usage: python samples/split_sweep.py [--thresholds 0.14,0.15,...] [--min-speech 2.0,2.4,3.0]
+                                     [--dev samples/generated/dev]
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import torch
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--thresholds", default="0.14,0.15,0.16,0.165,0.17,0.18,0.19,0.2,0.22")
+    parser.add_argument("--min-speech", default="2.0,2.4,3.0", help="seconds of clean speech for a turn to count")
+    parser.add_argument("--dev", type=Path, default=HERE / "generated" / "dev")
+    args = parser.parse_args()
+
+    from dataclasses import replace
+
+    from pipeline.audio import SAMPLE_RATE, decode
+    from pipeline.callsheet import load_call_sheet, sidecar_for
+    from pipeline.config import load_settings
+    from pipeline.diarize import Diarizer
+    from pipeline.metrics import diarization_error_rate, load_rttm
+    from pipeline.transcribe import min_speakers
+
+    settings = load_settings()
+    diarizer = Diarizer(replace(settings.diarization, split_threshold=None), settings.models_path)
+    calls = []  # (name, reference, diarization, samples, partials)
+    for rttm in sorted(args.dev.glob("*.rttm")):
+        audio = rttm.with_suffix(".wav")
+        sheet_path = sidecar_for(audio)
+        sheet = load_call_sheet(sheet_path) if sheet_path else None
+        samples = decode(audio).samples
+        diarization = diarizer.diarize(samples, SAMPLE_RATE, rttm.stem,
+                                       min_speakers=min_speakers(sheet, settings.diarization))
+        calls.append((rttm.stem, load_rttm(rttm), diarization, torch.from_numpy(samples.copy()),
+                      diarizer.pipeline.partials))
+    if not calls:
+        raise SystemExit(f"no recordings with an RTTM in {args.dev} (run `make samples`)")
+
+    def row(label: str, scores: list[float]) -> None:
+        print(f"| {label} | " + " | ".join(f"{100 * x:.1f} %" for x in scores)
+              + f" | {100 * sum(scores) / len(scores):.2f} % |")
+
+    print("| threshold / min speech | " + " | ".join(name for name, *_ in calls) + " | mean |")
+    print("| --- " * (len(calls) + 2) + "|")
+    row("off", [diarization_error_rate(ref, d.turns) for _, ref, d, *_ in calls])
+    grid = [(float(t), float(s)) for s in args.min_speech.split(",") for t in args.thresholds.split(",")]
+    for threshold, min_speech in grid:
+        diarizer.settings = replace(diarizer.settings, split_threshold=threshold, split_min_speech=min_speech)
+        scores = []
+        for _, ref, diarization, samples, partials in calls:
+            diarizer.pipeline.partials = partials
+            scores.append(diarization_error_rate(ref, diarizer.split_voices(diarization, samples, SAMPLE_RATE).turns))
+        row(f"{threshold} / {min_speech} s", scores)
+
+
+if __name__ == "__main__":
+    main()
