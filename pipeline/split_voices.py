@@ -79,19 +79,20 @@ def split_merged_voices(turns: list[Turn], partials: Partials, threshold: float,
         # The group with the most speech keeps the speaker's id; the others get new ones.
         weight = {g: sum(embeddings[i][1] for i, gi in zip(solid, groups) if gi == g) for g in set(groups)}
         order = sorted(weight, key=lambda g: -weight[g])
-        names = {order[0]: speaker} | {g: _new_id(speaker, taken) for g in order[1:]}
+        names = {order[0]: speaker} | {g: _new_id(taken) for g in order[1:]}
         centres = {names[g]: _unit(sum(embeddings[i][0] * embeddings[i][1]
                                        for i, gi in zip(solid, groups) if gi == g)) for g in order}
         for i, g in zip(solid, groups):
             labels[i] = names[g]
-        for i in set(mine) - set(solid):
+        for i in (i for i in mine if i not in solid):
             vector = embeddings[i][0] if embeddings[i] is not None else embed(turns[i])
             if vector is not None:
                 labels[i] = max(centres, key=lambda name: float(vector @ centres[name]))
     return labels
 
 
-def _new_id(speaker: str, taken: set[str]) -> str:
+def _new_id(taken: set[str]) -> str:
+    """The first SPEAKER_NN not yet used, in pyannote's naming."""
     n = 0
     while f"SPEAKER_{n:02d}" in taken:
         n += 1
