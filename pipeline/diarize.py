@@ -169,7 +169,14 @@ class SharedPartialsDiarization(SpeakerDiarization):
 
     PARTIAL_STEP = 20   # frames of 10 ms
     CLEAN_SHARE = 0.9   # a partial counts for a speaker when it hears that speaker alone this much
-    partials: Partials | None = None   # the last recording's, kept for split_merged_voices
+    partials: Partials | None = None   # set by get_embeddings, taken by Diarizer.diarize
+
+    def embed_partials(self, samples: torch.Tensor, progress: Callable[[int, int], None] | None = None) -> Partials:
+        """GE2E embeddings of the whole recording's 1.6 s partials, every PARTIAL_STEP frames."""
+        encoder = self._embedding.model_
+        with torch.inference_mode():
+            vectors = encoder.partials(samples.to(encoder.device), self.PARTIAL_STEP, progress=progress)
+        return Partials(vectors.cpu().numpy(), self.PARTIAL_STEP / 100, encoder.PARTIAL_FRAMES / 100)
 
     def get_embeddings(self, file, binary_segmentations, exclude_overlap: bool = False, hook=None):
         encoder = self._embedding.model_
@@ -178,12 +185,10 @@ class SharedPartialsDiarization(SpeakerDiarization):
         cache = file.get("training_cache/partial-embeddings", {}) if self.training else {}
         if cache.get("segmentation.threshold") == self.segmentation.threshold:
             return cache["embeddings"]  # tuning (samples/tune.py) reuses them across trials
-        with torch.inference_mode():
-            progress = None if hook is None else (
-                lambda done, total: hook("embeddings", None, total=total, completed=done))
-            partials = encoder.partials(file["waveform"][0], self.PARTIAL_STEP, progress=progress).numpy()
-        self.partials = Partials(partials, self.PARTIAL_STEP / 100, encoder.PARTIAL_FRAMES / 100)
-        embeddings = pool_partials(partials, self.partials.step, self.partials.length,
+        progress = None if hook is None else (
+            lambda done, total: hook("embeddings", None, total=total, completed=done))
+        self.partials = self.embed_partials(file["waveform"][0], progress)
+        embeddings = pool_partials(self.partials.embeddings, self.partials.step, self.partials.length,
                                    binary_segmentations, self.CLEAN_SHARE)
         # Pairs too short to fill one clean partial are embedded from their own frames, as pyannote would.
         masks = np.nan_to_num(binary_segmentations.data)
@@ -354,24 +359,29 @@ class Diarizer:
         if isinstance(output, Annotation):  # legacy pipelines return the annotation itself
             return Diarization(_turns(output), _turns(output))
         diarization = Diarization(_turns(output.speaker_diarization), _turns(output.exclusive_speaker_diarization))
-        counted = num_speakers or s.num_speakers or max_speakers or s.max_speakers
-        if offline and s.split_threshold is not None and not counted and self.pipeline.partials is not None:
-            diarization = self.split_voices(diarization, waveform[0], sample_rate)
+        count_given = num_speakers or s.num_speakers or max_speakers or s.max_speakers
+        if offline:
+            # Taken off the pipeline: 37 MB on a 2-hour call, not kept through recognition.
+            partials, self.pipeline.partials = self.pipeline.partials, None
+            if s.split_threshold is not None and not count_given and partials is not None:
+                diarization = self.split_voices(diarization, partials, waveform[0], sample_rate)
         return diarization
 
-    def split_voices(self, diarization: Diarization, samples: torch.Tensor, sample_rate: int) -> Diarization:
-        """A turn-level second look at each speaker of the recording just diarized (pipeline/split_voices.py)."""
-        partials, encoder = self.pipeline.partials, self.pipeline._embedding.model_
+    def split_voices(self, diarization: Diarization, partials: Partials, samples: torch.Tensor,
+                     sample_rate: int) -> Diarization:
+        """A turn-level second look at each speaker (pipeline/split_voices.py), with the recording's partials."""
+        encoder = self.pipeline._embedding.model_
 
         def embed(turn: Turn) -> np.ndarray | None:
             piece = samples[int(turn.start * sample_rate): int(turn.end * sample_rate)]
             if len(piece) < encoder.MIN_ACTIVE_FRAMES * sample_rate // 100:
                 return None
             with torch.inference_mode():
-                vector = encoder(piece[None, None])[0].numpy()
+                vector = encoder(piece[None, None].to(encoder.device))[0].cpu().numpy()
             return vector if np.isfinite(vector).all() else None
 
-        min_partials = 1 + round((self.settings.split_min_speech - partials.length) / partials.step)
+        # Partials start every `step` s: enough of them to cover split_min_speech seconds.
+        min_partials = max(1, 1 + int(np.ceil((self.settings.split_min_speech - partials.length) / partials.step - 1e-6)))
         labels = split_merged_voices(diarization.turns, partials, self.settings.split_threshold, min_partials, embed)
         turns = [Turn(label, t.start, t.end) for label, t in zip(labels, diarization.turns)]
         return Diarization(turns, [Turn(_relabel(t, diarization.turns, labels), t.start, t.end)

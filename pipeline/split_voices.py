@@ -76,15 +76,17 @@ def split_merged_voices(turns: list[Turn], partials: Partials, threshold: float,
                           threshold, "distance")
         if groups.max() == 1:
             continue
+        group_of = dict(zip(solid, groups))
         # The group with the most speech keeps the speaker's id; the others get new ones.
-        weight = {g: sum(embeddings[i][1] for i, gi in zip(solid, groups) if gi == g) for g in set(groups)}
+        weight = {g: sum(embeddings[i][1] for i in solid if group_of[i] == g) for g in set(groups)}
         order = sorted(weight, key=lambda g: -weight[g])
         names = {order[0]: speaker} | {g: _new_id(taken) for g in order[1:]}
-        centres = {names[g]: _unit(sum(embeddings[i][0] * embeddings[i][1]
-                                       for i, gi in zip(solid, groups) if gi == g)) for g in order}
-        for i, g in zip(solid, groups):
-            labels[i] = names[g]
-        for i in (i for i in mine if i not in solid):
+        centres = {names[g]: _unit(sum(embeddings[i][0] * embeddings[i][1] for i in solid if group_of[i] == g))
+                   for g in order}
+        for i in mine:
+            if i in group_of:
+                labels[i] = names[group_of[i]]
+                continue
             vector = embeddings[i][0] if embeddings[i] is not None else embed(turns[i])
             if vector is not None:
                 labels[i] = max(centres, key=lambda name: float(vector @ centres[name]))

@@ -38,7 +38,7 @@ def main() -> None:
 
     settings = load_settings()
     diarizer = Diarizer(replace(settings.diarization, split_threshold=None), settings.models_path)
-    calls = []  # (name, reference, diarization, samples, partials)
+    calls = []  # (name, reference, diarization, waveform, partials)
     for rttm in sorted(args.dev.glob("*.rttm")):
         audio = rttm.with_suffix(".wav")
         sheet_path = sidecar_for(audio)
@@ -46,8 +46,8 @@ def main() -> None:
         samples = decode(audio).samples
         diarization = diarizer.diarize(samples, SAMPLE_RATE, rttm.stem,
                                        min_speakers=min_speakers(sheet, settings.diarization))
-        calls.append((rttm.stem, load_rttm(rttm), diarization, torch.from_numpy(samples.copy()),
-                      diarizer.pipeline.partials))
+        waveform = torch.from_numpy(samples.copy())
+        calls.append((rttm.stem, load_rttm(rttm), diarization, waveform, diarizer.pipeline.embed_partials(waveform)))
     if not calls:
         raise SystemExit(f"no recordings with an RTTM in {args.dev} (run `make samples`)")
 
@@ -62,9 +62,9 @@ def main() -> None:
     for threshold, min_speech in grid:
         diarizer.settings = replace(diarizer.settings, split_threshold=threshold, split_min_speech=min_speech)
         scores = []
-        for _, ref, diarization, samples, partials in calls:
-            diarizer.pipeline.partials = partials
-            scores.append(diarization_error_rate(ref, diarizer.split_voices(diarization, samples, SAMPLE_RATE).turns))
+        for _, ref, diarization, waveform, partials in calls:
+            split = diarizer.split_voices(diarization, partials, waveform, SAMPLE_RATE)
+            scores.append(diarization_error_rate(ref, split.turns))
         row(f"{threshold} / {min_speech} s", scores)
 
 

@@ -148,15 +148,19 @@ def test_turn_level_split_separates_a_queue_of_questioners(synthetic_calls):
     settings = load_settings()
     floor = min_speakers(load_call_sheet(f"{call}.yaml"), settings.diarization)
     samples, reference = decode(f"{call}.wav").samples, load_rttm(f"{call}.rttm")
-    split = Diarizer(settings.diarization, settings.models_path).diarize(samples, 16000, min_speakers=floor)
-    unsplit = Diarizer(replace(settings.diarization, split_threshold=None), settings.models_path).diarize(
-        samples, 16000, min_speakers=floor)
+    diarizer = Diarizer(replace(settings.diarization, split_threshold=None), settings.models_path)
+    unsplit = diarizer.diarize(samples, 16000, min_speakers=floor)
     assert diarization_error_rate(reference, unsplit.turns) > 0.30       # measured 46.4 %
+    diarizer.settings = settings.diarization
+    split = diarizer.diarize(samples, 16000, min_speakers=floor)
     assert diarization_error_rate(reference, split.turns) < 0.12         # measured 8.4 %
     assert len({t.speaker for t in split.turns}) >= 7                    # nine voices on the call
     # The exclusive turns (what words are assigned against) carry the same speakers.
     assert {t.speaker for t in split.exclusive} <= {t.speaker for t in split.turns}
     assert diarization_error_rate(reference, split.exclusive) < 0.12
+    # A speaker count from the user is final: no split then.
+    counted = diarizer.diarize(samples, 16000, max_speakers=4)
+    assert len({t.speaker for t in counted.turns}) <= 4
 
 
 def test_unreachable_speaker_floor_warns_and_keeps_stdout_clean(cli, pyannote_sample, tmp_path):
