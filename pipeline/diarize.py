@@ -346,9 +346,6 @@ class Diarizer:
         s = self.settings
         waveform = torch.from_numpy(np.asarray(samples, dtype=np.float32))[None]  # shares the samples: no copy
         audio = {"waveform": waveform, "sample_rate": sample_rate, "uri": uri}
-        offline = self.name == OFFLINE
-        if offline:
-            self.pipeline.partials = None  # never another recording's
         output = self.pipeline(
             audio,
             num_speakers=num_speakers if num_speakers is not None else s.num_speakers,
@@ -360,8 +357,8 @@ class Diarizer:
             return Diarization(_turns(output), _turns(output))
         diarization = Diarization(_turns(output.speaker_diarization), _turns(output.exclusive_speaker_diarization))
         count_given = num_speakers or s.num_speakers or max_speakers or s.max_speakers
-        if offline:
-            # Taken off the pipeline: 37 MB on a 2-hour call, not kept through recognition.
+        if self.name == OFFLINE:
+            # Taken off the pipeline: never another recording's, and not kept through recognition.
             partials, self.pipeline.partials = self.pipeline.partials, None
             if s.split_threshold is not None and not count_given and partials is not None:
                 diarization = self.split_voices(diarization, partials, waveform[0], sample_rate)
@@ -381,7 +378,8 @@ class Diarizer:
             return vector if np.isfinite(vector).all() else None
 
         # Partials start every `step` s: enough of them to cover split_min_speech seconds.
-        min_partials = max(1, 1 + int(np.ceil((self.settings.split_min_speech - partials.length) / partials.step - 1e-6)))
+        beyond_one = (self.settings.split_min_speech - partials.length) / partials.step
+        min_partials = max(1, 1 + int(np.ceil(beyond_one - 1e-6)))
         labels = split_merged_voices(diarization.turns, partials, self.settings.split_threshold, min_partials, embed)
         turns = [Turn(label, t.start, t.end) for label, t in zip(labels, diarization.turns)]
         return Diarization(turns, [Turn(_relabel(t, diarization.turns, labels), t.start, t.end)

@@ -12,7 +12,8 @@ So, within each diarized speaker, turns with enough clean speech are clustered a
 (average linkage, cosine distance, stopping at `threshold`); each group becomes a
 speaker of its own. The speaker is only ever split, never merged with another: a
 clustering that merged voices GE2E cannot tell apart would undo what pyannote got
-right. Shorter turns join the group whose mean voice is nearest theirs.
+right. Shorter turns join the group whose mean voice is nearest theirs; a turn too
+short to embed at all keeps the speaker's id.
 """
 from __future__ import annotations
 
