@@ -18,7 +18,7 @@ from .redact import redact_turns
 from .roles import RoleRules, asked_turns, assign_roles, load_role_rules, question_tails
 from .threads import InBackground, TorchThreads, available_cores, plan_threads
 from .typography import load_house_style
-from .types import Transcript, Turn, Word
+from .types import Transcript, Turn, Word, spoken_text
 
 
 StageHook = Callable[[str], None]
@@ -52,7 +52,7 @@ def give_back_questions(turns: list[Turn], transcript: Transcript, rules: RoleRu
     roles, labels = transcript.roles, transcript.speaker_labels
     asked = set(asked_turns([(t.speaker, t.text) for t in turns], roles, rules))
     starts = [sentence_starts([w.text for w in t.words], abbreviations) for t in turns]
-    sentences = [(t.speaker, ["".join(w.text for w in t.words[a:b]).strip() for a, b in zip(s, s[1:] + [None])])
+    sentences = [(t.speaker, [spoken_text(t.words[a:b]) for a, b in zip(s, s[1:] + [None])])
                  for t, s in zip(turns, starts)]
     tails = question_tails(sentences, roles, rules)
     given_back = []
