@@ -83,10 +83,7 @@ class Recognizer:
 
     def _recognize(self, samples: np.ndarray, offset: float, hotwords: str | None) -> Iterator[RecognizedSegment]:
         s = self.settings
-        options = dict(language=s.language, beam_size=s.beam_size, word_timestamps=True,
-                       condition_on_previous_text=s.condition_on_previous_text, hotwords=hotwords,
-                       temperature=s.temperature, no_speech_threshold=s.no_speech_threshold,
-                       compression_ratio_threshold=s.compression_ratio_threshold)
+        options = decoding_options(s) | {"hotwords": hotwords}
         if self.device == "cuda":
             # On a GPU, faster-whisper's batched pipeline decodes many 30 s windows at once
             # (it cuts them at silences with its own VAD).
@@ -100,6 +97,13 @@ class Recognizer:
                 continue
             words = [Word(w.word, offset + w.start, offset + w.end, float(w.probability)) for w in seg.words or []]
             yield RecognizedSegment(offset + seg.start, offset + seg.end, seg.text, words)
+
+
+def decoding_options(s: AsrSettings) -> dict:
+    """faster-whisper's transcribe() options from the settings (bench.py's bare run uses them too)."""
+    return dict(language=s.language, beam_size=s.beam_size, word_timestamps=True,
+                condition_on_previous_text=s.condition_on_previous_text, temperature=s.temperature,
+                no_speech_threshold=s.no_speech_threshold, compression_ratio_threshold=s.compression_ratio_threshold)
 
 
 def is_loop_over_silence(segment, settings: AsrSettings) -> bool:

@@ -81,6 +81,7 @@ class MemorySampler:
 def bench(minutes: int, settings, bare: bool = True) -> dict:
     from faster_whisper import WhisperModel
     from pipeline.audio import decode
+    from pipeline.recognize import decoding_options
     from pipeline.render import render
     from pipeline.transcribe import Transcriber
 
@@ -115,10 +116,7 @@ def bench(minutes: int, settings, bare: bool = True) -> dict:
         with MemorySampler() as memory:
             memory.set_stage("bare")
             started = time.perf_counter()
-            segments, _ = model.transcribe(audio.samples, language=s.language, beam_size=s.beam_size,
-                                           word_timestamps=True, condition_on_previous_text=s.condition_on_previous_text,
-                                           temperature=s.temperature, no_speech_threshold=s.no_speech_threshold,
-                                           compression_ratio_threshold=s.compression_ratio_threshold)
+            segments, _ = model.transcribe(audio.samples, **decoding_options(s))
             sum(len(seg.words or []) for seg in segments)
             stages["bare faster-whisper"] = {"seconds": time.perf_counter() - started,
                                              "peak_rss_mb": memory.peaks["bare"]}
