@@ -72,7 +72,7 @@ class Settings:
     models_dir: str | None = None
     house_style: str | None = None   # path of the house-format settings; None: configs/house.yaml
     hf_token: str | None = None
-    overlap_stages: bool = True      # on CPU with 2+ cores, diarize alongside recognition
+    overlap_stages: bool = True      # on CPU in int8 with 2+ cores, diarize alongside recognition
 
     @property
     def models_path(self) -> Path:

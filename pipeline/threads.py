@@ -24,18 +24,22 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def plan_threads(cores: int, device: str, cpu_threads: int = 0, overlap: bool = True) -> ThreadPlan:
+def plan_threads(cores: int, device: str, compute_type: str, cpu_threads: int = 0,
+                 overlap: bool = True) -> ThreadPlan:
     """Split `cores` between the two heavy stages.
 
-    On CPU, Whisper's beam search gains little from a second thread (base on a 2-core
-    machine: 12.9 to 15.2 s with two threads, 13.4 to 15.4 s with one, on the same two
-    minutes), while pyannote's models run almost twice as fast on two. So with two or
-    more cores diarization runs alongside recognition, each on its share, and the
-    pipeline costs about what recognition alone does. On a GPU the stages take turns.
-    `cpu_threads` (asr.cpu_threads), when set, is what recognition gets.
+    On CPU in int8, Whisper's beam search gains little from a second thread (base on a
+    2-core machine: 19.5 s for 5.4 minutes on one thread beside diarization, 25.2 s on
+    two alone), while pyannote's models run almost twice as fast on two. So with two or
+    more cores and int8, diarization runs alongside recognition, each on its share, and
+    the pipeline costs about what recognition alone does. In float32, the CPU default,
+    recognition does use the second core (18.7 s on two), and the stages take turns,
+    each with every core: 27.5 s end to end against 32.3 s overlapped (README, "Speed").
+    On a GPU the stages take turns. `cpu_threads` (asr.cpu_threads), when set, is what
+    recognition gets.
     """
     cores = max(1, cores)
-    if device != "cpu" or not overlap or cores < 2:
+    if device != "cpu" or not overlap or cores < 2 or not compute_type.startswith("int8"):
         return ThreadPlan(cpu_threads or cores, cores, False)
     recognition = cpu_threads or (cores + 1) // 2
     return ThreadPlan(recognition, max(1, cores - recognition), True)

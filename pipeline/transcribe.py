@@ -81,8 +81,8 @@ class Transcriber:
         self.role_rules = load_role_rules()
         self.device = resolve_device(settings.asr.device)
         self.compute_type = resolve_compute_type(settings.asr.compute_type, self.device)
-        self.threads = plan_threads(cores or available_cores(), self.device, settings.asr.cpu_threads,
-                                    settings.overlap_stages)
+        self.threads = plan_threads(cores or available_cores(), self.device, self.compute_type,
+                                    settings.asr.cpu_threads, settings.overlap_stages)
         self.recognizer = Recognizer(settings.asr, settings.models_path, self.device, self.compute_type,
                                      self.threads.recognition)
         self.diarizer = Diarizer(settings.diarization, settings.models_path, self.device, settings.hf_token)

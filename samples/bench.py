@@ -3,11 +3,11 @@
 
 For each length asked (default 5 and 60 minutes) a synthetic call is spoken by cycling
 the turns of samples/calls/dev/briefing.yaml (generated into samples/generated/, not
-committed; in samples/generated/bench/). The same process then runs callscribe's pipeline and, on the same audio
-with the same model and recognition options, faster-whisper alone: what a user would
-otherwise run. Prints a table; writes samples/generated/bench/bench-MODEL-LENGTHS.json.
+committed; in samples/generated/bench/). It runs callscribe's pipeline on it and then, in
+a process of its own, on the same audio with the same model and recognition options,
+faster-whisper alone: what a user would otherwise run. Prints a table; writes samples/generated/bench/bench-MODEL-LENGTHS.json.
 
-Usage: python samples/bench.py [--minutes 5 60] [--asr-model base]
+Usage: python samples/bench.py [--minutes 5 60] [--asr-model base] [--config FILE]
 """
 from __future__ import annotations
 
@@ -110,21 +110,46 @@ def bench(minutes: int, settings, bare: bool = True) -> dict:
     del transcript
 
     if bare:
-        s = settings.asr
-        model = WhisperModel(transcriber.recognizer.model_path, device=transcriber.device,
-                             compute_type=transcriber.compute_type, cpu_threads=s.cpu_threads)
-        with MemorySampler() as memory:
-            memory.set_stage("bare")
-            started = time.perf_counter()
-            segments, _ = model.transcribe(audio.samples, **decoding_options(s))
-            sum(len(seg.words or []) for seg in segments)
-            stages["bare faster-whisper"] = {"seconds": time.perf_counter() - started,
-                                             "peak_rss_mb": memory.peaks["bare"]}
+        stages["bare faster-whisper"] = bare_in_own_process(path, settings, transcriber)
     for stage in stages.values():
         stage["rtf"] = stage["seconds"] / audio.duration
     over = stages["pipeline end to end"]["seconds"] / stages["bare faster-whisper"]["seconds"] if bare else None
     return {"minutes": round(audio.duration / 60, 1), "pipeline_over_bare": over,
             "threads": dataclasses.asdict(transcriber.threads), "stages": stages}
+
+
+def bare_in_own_process(path: Path, settings, transcriber) -> dict:
+    """Bare faster-whisper on `path`, timed in a fresh process.
+
+    In the pipeline's process the bare run's time depended on what ran before it (21 s
+    after the overlapped stages, 30 s after the stages in turn, same 5.4 minutes): torch's
+    thread pool left behind, it seems. A process of its own gives every run the same start.
+    """
+    import subprocess
+    job = {"path": str(path), "model": str(transcriber.recognizer.model_path), "device": transcriber.device,
+           "compute_type": transcriber.compute_type, "cpu_threads": settings.asr.cpu_threads,
+           "asr": dataclasses.asdict(settings.asr)}
+    done = subprocess.run([sys.executable, __file__, "--bare-job", json.dumps(job)],
+                          check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def bare_job(job: dict) -> None:
+    """Runs in the child process of bare_in_own_process: prints {"seconds", "peak_rss_mb"}."""
+    from faster_whisper import WhisperModel
+    from pipeline.audio import decode
+    from pipeline.config import AsrSettings
+    from pipeline.recognize import decoding_options
+    audio = decode(job["path"])
+    model = WhisperModel(job["model"], device=job["device"], compute_type=job["compute_type"],
+                         cpu_threads=job["cpu_threads"])
+    with MemorySampler() as memory:
+        memory.set_stage("bare")
+        started = time.perf_counter()
+        segments, _ = model.transcribe(audio.samples, **decoding_options(AsrSettings(**job["asr"])))
+        sum(len(seg.words or []) for seg in segments)
+        seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "peak_rss_mb": memory.peaks["bare"]}))
 
 
 def throughput(job_counts: list[int]) -> list[dict]:
@@ -159,12 +184,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=int, nargs="*", default=[5, 60])
     parser.add_argument("--asr-model", default=None)
+    parser.add_argument("--config", default=None, help="a callscribe YAML settings file, as `callscribe --config`")
+    parser.add_argument("--bare-job", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--no-bare", action="store_true", help="skip bare faster-whisper (memory runs on very long calls)")
     parser.add_argument("--jobs", type=int, nargs="*", default=[],
                         help="also measure batch throughput (files per hour) with these --jobs counts")
     args = parser.parse_args()
+    if args.bare_job:
+        return bare_job(json.loads(args.bare_job))
     from pipeline.config import load_settings
-    settings = load_settings(overrides={"asr": {"model": args.asr_model}} if args.asr_model else None)
+    settings = load_settings(args.config, overrides={"asr": {"model": args.asr_model}} if args.asr_model else None)
     machine = f"{os.cpu_count()} cores"
     results = {"machine": machine, "asr_model": settings.asr.model, "runs": []}
     for minutes in args.minutes:
