@@ -21,7 +21,7 @@ class AsrSettings:
     device: str = "auto"
     compute_type: str = "auto"
     language: str | None = "en"
-    beam_size: int = 5
+    beam_size: int = 8
     condition_on_previous_text: bool = False
     temperature: list[float] = field(default_factory=lambda: [0.0])
     no_speech_threshold: float = 0.6
