@@ -5,7 +5,8 @@ For each length asked (default 5 and 60 minutes) a synthetic call is spoken by c
 the turns of samples/calls/dev/briefing.yaml (generated into samples/generated/, not
 committed; in samples/generated/bench/). It runs callscribe's pipeline on it and then, in
 a process of its own, on the same audio with the same model and recognition options,
-faster-whisper alone: what a user would otherwise run. Prints a table; writes samples/generated/bench/bench-MODEL-LENGTHS.json.
+faster-whisper alone: what a user would otherwise run. Prints a table; writes
+samples/generated/bench/bench-MODEL-LENGTHS.json.
 
 Usage: python samples/bench.py [--minutes 5 60] [--asr-model base] [--config FILE]
 """
@@ -79,9 +80,7 @@ class MemorySampler:
 
 
 def bench(minutes: int, settings, bare: bool = True) -> dict:
-    from faster_whisper import WhisperModel
     from pipeline.audio import decode
-    from pipeline.recognize import decoding_options
     from pipeline.render import render
     from pipeline.transcribe import Transcriber
 
@@ -127,8 +126,7 @@ def bare_in_own_process(path: Path, settings, transcriber) -> dict:
     """
     import subprocess
     job = {"path": str(path), "model": str(transcriber.recognizer.model_path), "device": transcriber.device,
-           "compute_type": transcriber.compute_type, "cpu_threads": settings.asr.cpu_threads,
-           "asr": dataclasses.asdict(settings.asr)}
+           "compute_type": transcriber.compute_type, "asr": dataclasses.asdict(settings.asr)}
     done = subprocess.run([sys.executable, __file__, "--bare-job", json.dumps(job)],
                           check=True, capture_output=True, text=True)
     return json.loads(done.stdout.splitlines()[-1])
@@ -140,13 +138,13 @@ def bare_job(job: dict) -> None:
     from pipeline.audio import decode
     from pipeline.config import AsrSettings
     from pipeline.recognize import decoding_options
-    audio = decode(job["path"])
+    audio, asr = decode(job["path"]), AsrSettings(**job["asr"])
     model = WhisperModel(job["model"], device=job["device"], compute_type=job["compute_type"],
-                         cpu_threads=job["cpu_threads"])
+                         cpu_threads=asr.cpu_threads)
     with MemorySampler() as memory:
         memory.set_stage("bare")
         started = time.perf_counter()
-        segments, _ = model.transcribe(audio.samples, **decoding_options(AsrSettings(**job["asr"])))
+        segments, _ = model.transcribe(audio.samples, **decoding_options(asr))
         sum(len(seg.words or []) for seg in segments)
         seconds = time.perf_counter() - started
     print(json.dumps({"seconds": seconds, "peak_rss_mb": memory.peaks["bare"]}))
