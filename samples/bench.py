@@ -109,7 +109,7 @@ def bench(minutes: int, settings, bare: bool = True) -> dict:
     del transcript
 
     if bare:
-        stages["bare faster-whisper"] = bare_in_own_process(path, settings, transcriber)
+        stages["bare faster-whisper"] = bare_in_own_process(path, transcriber)
     for stage in stages.values():
         stage["rtf"] = stage["seconds"] / audio.duration
     over = stages["pipeline end to end"]["seconds"] / stages["bare faster-whisper"]["seconds"] if bare else None
@@ -117,16 +117,16 @@ def bench(minutes: int, settings, bare: bool = True) -> dict:
             "threads": dataclasses.asdict(transcriber.threads), "stages": stages}
 
 
-def bare_in_own_process(path: Path, settings, transcriber) -> dict:
+def bare_in_own_process(path: Path, transcriber) -> dict:
     """Bare faster-whisper on `path`, timed in a fresh process.
 
     In the pipeline's process the bare run's time depended on what ran before it (21 s
-    after the overlapped stages, 30 s after the stages in turn, same 5.4 minutes): torch's
-    thread pool left behind, it seems. A process of its own gives every run the same start.
+    after the overlapped stages, 30 s after the stages in turn, same 5.4 minutes; the cause
+    was not found). A process of its own gives every run the same start.
     """
     import subprocess
     job = {"path": str(path), "model": str(transcriber.recognizer.model_path), "device": transcriber.device,
-           "compute_type": transcriber.compute_type, "asr": dataclasses.asdict(settings.asr)}
+           "compute_type": transcriber.compute_type, "asr": dataclasses.asdict(transcriber.settings.asr)}
     done = subprocess.run([sys.executable, __file__, "--bare-job", json.dumps(job)],
                           check=True, capture_output=True, text=True)
     return json.loads(done.stdout.splitlines()[-1])
