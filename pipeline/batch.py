@@ -79,7 +79,7 @@ def models_fingerprint(settings: Settings) -> dict:
     def pin(name: str) -> str:
         entry = catalog.get(name)
         return f"{name}:" + ",".join(f.sha256[:16] for f in entry.files) if entry else name
-    diarization = ["segmentation", "ge2e"] if settings.diarization.model == "offline" else [settings.diarization.model]
+    diarization = settings.diarization.bundle_models() or [settings.diarization.model]
     return {"asr": pin(settings.asr.model), "diarization": [pin(n) for n in diarization]}
 
 

@@ -36,6 +36,7 @@ class AsrSettings:
 @dataclass
 class DiarizationSettings:
     model: str = "offline"
+    speaker_encoder: str = "ge2e"   # offline only: ge2e | campplus | ge2e+campplus
     num_speakers: int | None = None
     min_speakers: int | None = None
     max_speakers: int | None = None
@@ -50,6 +51,10 @@ class DiarizationSettings:
     split_min_speech: float = 2.4
     embedding_batch_size: int = 32
     segmentation_batch_size: int = 32
+
+    def bundle_models(self) -> list[str]:
+        """The offline bundle's models this diarization loads (none for a hub pipeline)."""
+        return ["segmentation", *self.speaker_encoder.split("+")] if self.model == "offline" else []
 
 
 @dataclass

@@ -27,6 +27,7 @@ from pyannote.audio.pipelines.clustering import AgglomerativeClustering
 from pyannote.audio.telemetry import set_telemetry_metrics
 from pyannote.core import Annotation
 
+from .campplus import CamPlusEncoder
 from .config import DiarizationSettings
 from .errors import ModelMissing
 from .models import require
@@ -157,6 +158,43 @@ class GE2EEncoder(Model):
         return torch.cat(out)
 
 
+class FusedEncoder(Model):
+    """Several speaker encoders as one: their unit-norm embeddings side by side, scaled so
+    the whole is unit-norm again. The cosine distance between two fused embeddings is then
+    the mean of the encoders' own distances (score fusion)."""
+
+    def __init__(self, encoders: list[Model]):
+        super().__init__(sample_rate=16000, num_channels=1)
+        self.encoders = torch.nn.ModuleList(encoders)
+        self.PARTIAL_FRAMES = encoders[0].PARTIAL_FRAMES
+        self.MIN_ACTIVE_FRAMES = max(e.MIN_ACTIVE_FRAMES for e in encoders)
+        self.scale = len(encoders) ** -0.5
+
+    @property
+    def dimension(self) -> int:
+        return sum(e.dimension for e in self.encoders)
+
+    def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+        return torch.cat([e(waveforms, weights) for e in self.encoders], dim=1) * self.scale
+
+    def partials(self, samples: torch.Tensor, step: int, progress: Callable[[int, int], None] | None = None):
+        return torch.cat([e.partials(samples, step, progress=progress) for e in self.encoders], dim=1) * self.scale
+
+
+SPEAKER_ENCODERS = {"ge2e": (GE2EEncoder, "pretrained.pt"), "campplus": (CamPlusEncoder, "campplus_cn_en_common.pt")}
+
+
+def load_speaker_encoder(name: str, models_dir: Path) -> Model:
+    """The offline speaker encoder `name` from the installed bundle: ge2e, campplus, or both
+    fused (ge2e+campplus)."""
+    parts = name.split("+")
+    unknown = [p for p in parts if p not in SPEAKER_ENCODERS]
+    if unknown:
+        raise ModelMissing(None, f"unknown speaker encoder '{unknown[0]}' (ge2e, campplus, or ge2e+campplus)")
+    encoders = [SPEAKER_ENCODERS[p][0].from_checkpoint(require(p, models_dir) / SPEAKER_ENCODERS[p][1]) for p in parts]
+    return encoders[0] if len(encoders) == 1 else FusedEncoder(encoders).eval()
+
+
 class SharedPartialsDiarization(SpeakerDiarization):
     """pyannote's SpeakerDiarization with (chunk, speaker) embeddings pooled from shared partials.
 
@@ -180,7 +218,7 @@ class SharedPartialsDiarization(SpeakerDiarization):
 
     def get_embeddings(self, file, binary_segmentations, exclude_overlap: bool = False, hook=None):
         encoder = self._embedding.model_
-        if not isinstance(encoder, GE2EEncoder):
+        if not hasattr(encoder, "partials"):
             return super().get_embeddings(file, binary_segmentations, exclude_overlap, hook)
         cache = file.get("training_cache/partial-embeddings", {}) if self.training else {}
         if cache.get("segmentation.threshold") == self.segmentation.threshold:
@@ -310,7 +348,7 @@ class Diarizer:
     @staticmethod
     def _offline(settings: DiarizationSettings, models_dir: Path) -> SpeakerDiarization:
         segmentation = Model.from_pretrained(require("segmentation", models_dir) / "pytorch_model.bin")
-        encoder = GE2EEncoder.from_checkpoint(require("ge2e", models_dir) / "pretrained.pt")
+        encoder = load_speaker_encoder(settings.speaker_encoder, models_dir)
         diarization = SharedPartialsDiarization(
             segmentation=segmentation,
             segmentation_step=settings.segmentation_step,

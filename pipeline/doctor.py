@@ -26,7 +26,7 @@ def _ffmpeg() -> Iterator[Check]:
 def _models(settings: Settings) -> Iterator[Check]:
     from .models import load_catalog, problems
     catalog = load_catalog()
-    wanted = ["segmentation", "ge2e"] if settings.diarization.model == "offline" else []
+    wanted = settings.diarization.bundle_models()
     wanted += [settings.asr.model] if settings.asr.model in catalog else []
     for name in wanted:
         found = problems(catalog[name], settings.models_path)

@@ -8,7 +8,7 @@ overlap scored), the mean, and the same without the split. The held-out splits a
 never read.
 
 Usage: python samples/split_sweep.py [--thresholds 0.14,0.15,...] [--min-speech 2.0,2.4,3.0]
-                                     [--dev samples/generated/dev]
+                                     [--dev samples/generated/dev] [--config FILE]
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def main() -> None:
     parser.add_argument("--thresholds", default="0.14,0.15,0.16,0.165,0.17,0.18,0.19,0.2,0.22")
     parser.add_argument("--min-speech", default="2.0,2.4,3.0", help="seconds of clean speech for a turn to count")
     parser.add_argument("--dev", type=Path, default=HERE / "generated" / "dev")
+    parser.add_argument("--config", default=None, help="a callscribe YAML settings file, as `callscribe --config`")
     args = parser.parse_args()
 
     from dataclasses import replace
@@ -36,7 +37,7 @@ def main() -> None:
     from pipeline.metrics import diarization_error_rate, load_rttm
     from pipeline.transcribe import min_speakers
 
-    settings = load_settings()
+    settings = load_settings(args.config)
     diarizer = Diarizer(replace(settings.diarization, split_threshold=None), settings.models_path)
     calls = []  # (name, reference, diarization, waveform, partials)
     for rttm in sorted(args.dev.glob("*.rttm")):

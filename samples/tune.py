@@ -11,7 +11,7 @@ read. Prints the best values as the keys of configs/default.yaml, with each deve
 recording's DER before and after.
 
 Usage: python samples/tune.py [--iterations 60] [--segmentation-thresholds 0.5,0.6,0.7]
-                              [--dev samples/generated/dev]
+                              [--dev samples/generated/dev] [--config FILE]
 """
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from pathlib import Path
 import torch
 
 HERE = Path(__file__).resolve().parent
+# Euclidean distances between unit-norm embeddings: CAM++ spreads voices farther apart than GE2E.
+CLUSTERING_RANGE = {"ge2e": (0.35, 0.7), "campplus": (0.5, 1.3), "ge2e+campplus": (0.4, 1.0)}
 
 
 def main() -> None:
@@ -30,6 +32,7 @@ def main() -> None:
     parser.add_argument("--segmentation-thresholds", default="0.5,0.55,0.6,0.65,0.7,0.75,0.8",
                         help="comma-separated grid; the optimizer runs once for each")
     parser.add_argument("--dev", type=Path, default=HERE / "generated" / "dev")
+    parser.add_argument("--config", default=None, help="a callscribe YAML settings file, as `callscribe --config`")
     args = parser.parse_args()
 
     from pyannote.metrics.diarization import GreedyDiarizationErrorRate
@@ -42,7 +45,7 @@ def main() -> None:
     from pipeline.metrics import _annotation, load_rttm
 
     logging.getLogger("optuna").setLevel(logging.WARNING)
-    settings = load_settings()
+    settings = load_settings(args.config)
     diarization = Diarizer(settings.diarization, settings.models_path).pipeline
     files = [{"uri": rttm.stem, "annotation": _annotation(load_rttm(rttm)),
               "waveform": torch.from_numpy(decode(rttm.with_suffix(".wav")).samples.copy())[None],
@@ -71,8 +74,8 @@ def main() -> None:
                "clustering": {"threshold": s.clustering_threshold, "min_cluster_size": s.min_cluster_size}}
     best = None  # (mean DER, segmentation threshold, the optimizer's parameters)
     for threshold in (float(t) for t in args.segmentation_thresholds.split(",")):
-        # Search ranges around what the GE2E embeddings allow; the rest stays as configured.
-        diarization.clustering.threshold = Uniform(0.35, 0.7)
+        # Search ranges around what the speaker encoder's embeddings allow; the rest stays as configured.
+        diarization.clustering.threshold = Uniform(*CLUSTERING_RANGE[s.speaker_encoder])
         diarization.clustering.min_cluster_size = Integer(2, 20)
         diarization.segmentation.min_duration_off = Uniform(0.0, 1.0)
         diarization.freeze({"segmentation": {"threshold": threshold},

@@ -12,7 +12,7 @@ from pipeline.models import load_catalog, problems
 
 def test_catalog_pins_every_file():
     catalog = load_catalog()
-    assert {"tiny.en", "base", "segmentation", "ge2e"} <= set(catalog)
+    assert {"tiny.en", "base", "segmentation", "ge2e", "campplus"} <= set(catalog)
     for entry in catalog.values():
         assert entry.packages and all(len(f.sha256) == 64 for f in entry.files)
 

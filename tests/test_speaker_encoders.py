@@ -1,0 +1,60 @@
+"""The offline speaker encoders on real speech: GE2E, CAM++ and the two fused."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from pipeline.audio import SAMPLE_RATE, decode
+from pipeline.config import load_settings
+from pipeline.diarize import FusedEncoder, load_speaker_encoder
+from pipeline.errors import ModelMissing
+from pipeline.metrics import load_rttm
+
+
+@pytest.fixture(scope="module")
+def telephone_turns(pyannote_sample):
+    """(speaker, samples) for each reference turn of the real call, cut where no one else talks."""
+    samples = torch.from_numpy(decode(pyannote_sample / "sample.wav").samples.copy())
+    turns = load_rttm(pyannote_sample / "sample.rttm")
+    pieces = []
+    for t in turns:
+        start, end = t.start, t.end
+        for other in turns:
+            if other is not t and other.start < end and other.end > start:
+                start, end = (max(start, other.end), end) if other.start <= start else (start, min(end, other.start))
+        if end - start >= 1.0:
+            pieces.append((t.speaker, samples[int(start * SAMPLE_RATE): int(end * SAMPLE_RATE)]))
+    return pieces
+
+
+@pytest.mark.parametrize("name", ["ge2e", "campplus", "ge2e+campplus"])
+def test_turns_of_one_speaker_lie_closer_than_turns_of_two(name, telephone_turns):
+    encoder = load_speaker_encoder(name, load_settings().models_path)
+    with torch.inference_mode():
+        vectors = [encoder(s[None, None])[0].numpy() for _, s in telephone_turns]
+    assert all(abs(np.linalg.norm(v) - 1) < 1e-4 for v in vectors)
+    speakers = [spk for spk, _ in telephone_turns]
+    pairs = [(i, j) for i in range(len(vectors)) for j in range(i + 1, len(vectors))]
+    same = [1 - vectors[i] @ vectors[j] for i, j in pairs if speakers[i] == speakers[j]]
+    other = [1 - vectors[i] @ vectors[j] for i, j in pairs if speakers[i] != speakers[j]]
+    assert same and other and max(same) < min(other)
+
+
+def test_fused_distance_is_the_mean_of_the_encoders_distances(telephone_turns):
+    fused = load_speaker_encoder("ge2e+campplus", load_settings().models_path)
+    assert isinstance(fused, FusedEncoder)
+    (_, a), (_, b) = telephone_turns[0], telephone_turns[1]
+    with torch.inference_mode():
+        def cosine(encoder) -> float:
+            return float(encoder(a[None, None])[0] @ encoder(b[None, None])[0])
+        means = np.mean([cosine(e) for e in fused.encoders])
+        assert cosine(fused) == pytest.approx(means, abs=1e-5)
+        # The whole-recording partials of both encoders line up one for one.
+        partials = fused.partials(a, step=20)
+    assert partials.shape[1] == 256 + 192 and torch.allclose(partials.norm(dim=1), torch.ones(len(partials)), atol=1e-4)
+
+
+def test_unknown_encoder_is_named():
+    with pytest.raises(ModelMissing, match="unknown speaker encoder 'xvector'"):
+        load_speaker_encoder("ge2e+xvector", load_settings().models_path)
