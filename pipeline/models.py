@@ -38,7 +38,6 @@ class ModelEntry:
     description: str
     packages: list[str]
     files: list[ModelFile]
-    optional: bool = False   # not needed by the default settings; installed where its package is
 
     def directory(self, models_dir: Path) -> Path:
         return models_dir / self.name
@@ -52,8 +51,7 @@ def load_catalog(path: Path = CATALOG) -> dict[str, ModelEntry]:
         for fname, spec in entry["files"].items():
             sources = spec["from"] if isinstance(spec["from"], list) else [spec["from"]]
             files.append(ModelFile(fname, sources, spec["sha256"]))
-        catalog[name] = ModelEntry(name, entry["kind"], entry["description"], entry["packages"], files,
-                                   entry.get("optional", False))
+        catalog[name] = ModelEntry(name, entry["kind"], entry["description"], entry["packages"], files)
     return catalog
 
 

@@ -10,10 +10,6 @@ from pipeline.config import load_settings
 from pipeline.diarize import FusedEncoder, load_speaker_encoder
 from pipeline.errors import ModelMissing
 from pipeline.metrics import load_rttm
-from pipeline.models import is_installed, load_catalog
-
-pytestmark = pytest.mark.skipif(not is_installed(load_catalog()["campplus"], load_settings().models_path),
-                                reason="CAM++ (optional) is not installed: its package has no wheel for this platform")
 
 
 @pytest.fixture(scope="module")
