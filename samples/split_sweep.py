@@ -48,7 +48,7 @@ def main() -> None:
         diarization = diarizer.diarize(samples, SAMPLE_RATE, rttm.stem,
                                        min_speakers=min_speakers(sheet, settings.diarization))
         waveform = torch.from_numpy(samples.copy())
-        calls.append((rttm.stem, load_rttm(rttm), diarization, waveform, diarizer.pipeline.embed_partials(waveform)))
+        calls.append((rttm.stem, load_rttm(rttm), diarization, waveform, diarizer.split_partials(waveform)))
     if not calls:
         raise SystemExit(f"no recordings with an RTTM in {args.dev} (run `make samples`)")
 

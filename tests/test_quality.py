@@ -153,7 +153,7 @@ def test_turn_level_split_separates_a_queue_of_questioners(synthetic_calls):
     assert diarization_error_rate(reference, unsplit.turns) > 0.30       # measured 46.4 %
     diarizer.settings = settings.diarization
     split = diarizer.diarize(samples, 16000, min_speakers=floor)
-    assert diarization_error_rate(reference, split.turns) < 0.12         # measured 8.4 %
+    assert diarization_error_rate(reference, split.turns) < 0.12         # measured 7.7 % (GE2E alone: 8.4 %)
     assert len({t.speaker for t in split.turns}) >= 7                    # nine voices on the call
     # The exclusive turns (what words are assigned against) carry the same speakers.
     assert {t.speaker for t in split.exclusive} <= {t.speaker for t in split.turns}
