@@ -222,19 +222,22 @@ class CamPlusEncoder(Model):
         ones too: embedding all of them took three times as long as GE2E's whole
         diarization, and on the development calls one in two and one in four gave the same
         DER, no worse than all (`samples/split_sweep.py` with the fused encoder clustering:
-        mean 3.0 against 3.6 %). (Running the frame-level layers once over
-        longer blocks and pooling each partial's stretch of them was faster still, but lost
-        there: mean DER 4.0 against 3.0 %.)
+        mean 3.0 against 3.6 %). Running the frame-level layers once over longer blocks and
+        pooling each partial's stretch of them was faster still, but lost there (4.0 %).
         """
         hop, length = 160, self.PARTIAL_FRAMES
-        frames = self.fbank(samples) if len(samples) >= 400 else torch.zeros(1, 80)
         total = len(samples) // hop + 1     # counted as the GE2E encoder does, so fused partials line up
         count = len(range(0, max(1, total - length + 1), step))
         starts = torch.arange(0, count, self.STRIDE) * step
         out = []
         for first in range(0, len(starts), self.BATCH):
             batch = starts[first: first + self.BATCH]
-            windows = (batch[:, None] + torch.arange(length)).clamp(max=len(frames) - 1)
+            # The filterbank of this batch's stretch only: of a whole hour at once, its
+            # intermediate arrays took 2 GB.
+            lo, hi = int(batch[0]), int(batch[-1]) + length
+            piece = samples[lo * hop: (hi - 1) * hop + 400]
+            frames = self.fbank(piece) if len(piece) >= 400 else torch.zeros(1, 80)
+            windows = (batch[:, None] - lo + torch.arange(length)).clamp(max=len(frames) - 1)
             out.append(self._embed(frames[windows]))
             if progress is not None:
                 progress(min(count, (first + len(batch)) * self.STRIDE), count)

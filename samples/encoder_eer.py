@@ -47,7 +47,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from pipeline.config import load_settings
-    from pipeline.diarize import load_speaker_encoder
+    from pipeline.encoders import load_speaker_encoder
 
     models = load_settings().models_path
     encoders = {name: load_speaker_encoder(name, models) for name in ("ge2e", "campplus", "ge2e+campplus")}

@@ -51,7 +51,7 @@ def main() -> None:
 
     from faster_whisper import WhisperModel
 
-    from pipeline.diarize import GE2EEncoder
+    from pipeline.encoders import GE2EEncoder
     from pipeline.metrics import word_error_rate
     from pipeline.config import load_settings
     from pipeline.models import require

@@ -7,8 +7,8 @@ import torch
 
 from pipeline.audio import SAMPLE_RATE, decode
 from pipeline.config import load_settings
-from pipeline.diarize import FusedEncoder, load_speaker_encoder
-from pipeline.errors import ModelMissing
+from pipeline.encoders import FusedEncoder, load_speaker_encoder
+from pipeline.errors import ConfigError
 from pipeline.metrics import load_rttm
 
 
@@ -56,5 +56,5 @@ def test_fused_distance_is_the_mean_of_the_encoders_distances(telephone_turns):
 
 
 def test_unknown_encoder_is_named():
-    with pytest.raises(ModelMissing, match="unknown speaker encoder 'xvector'"):
+    with pytest.raises(ConfigError, match="unknown speaker encoder 'xvector'"):
         load_speaker_encoder("ge2e+xvector", load_settings().models_path)
