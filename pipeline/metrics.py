@@ -146,6 +146,19 @@ def load_rttm(path: str | Path) -> list[Turn]:
     return turns
 
 
+def alone(turns: list[Turn]) -> list[Turn]:
+    """Each turn cut down to where no other turn overlaps it: a turn that overlaps it and
+    started first moves its start to that turn's end, one that starts later ends it there."""
+    out = []
+    for t in turns:
+        start, end = t.start, t.end
+        for other in turns:
+            if other is not t and other.start < end and other.end > start:
+                start, end = (max(start, other.end), end) if other.start <= start else (start, min(end, other.start))
+        out.append(Turn(t.speaker, start, end))
+    return out
+
+
 def load_stm(path: str | Path) -> list[tuple[str, float, float, str]]:
     """(speaker, start, end, text) per STM line."""
     rows = []

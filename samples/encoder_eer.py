@@ -19,17 +19,13 @@ import torch
 
 def pieces(audio: Path, seconds: float) -> list[tuple[str, torch.Tensor]]:
     from pipeline.audio import SAMPLE_RATE, decode
-    from pipeline.metrics import load_rttm
+    from pipeline.metrics import alone, load_rttm
 
     samples = torch.from_numpy(decode(audio).samples.copy())
-    turns = load_rttm(audio.with_suffix(".rttm"))
     out = []
-    for t in turns:
-        start, end = t.start, t.end
-        for other in turns:
-            if other is not t and other.start < end and other.end > start:
-                start, end = (max(start, other.end), end) if other.start <= start else (start, min(end, other.start))
-        while start + seconds <= end:
+    for t in alone(load_rttm(audio.with_suffix(".rttm"))):
+        start = t.start
+        while start + seconds <= t.end:
             out.append((t.speaker, samples[int(start * SAMPLE_RATE): int((start + seconds) * SAMPLE_RATE)]))
             start += seconds
     return out

@@ -9,23 +9,15 @@ from pipeline.audio import SAMPLE_RATE, decode
 from pipeline.config import load_settings
 from pipeline.encoders import FusedEncoder, load_speaker_encoder
 from pipeline.errors import ConfigError
-from pipeline.metrics import load_rttm
+from pipeline.metrics import alone, load_rttm
 
 
 @pytest.fixture(scope="module")
 def telephone_turns(pyannote_sample):
     """(speaker, samples) for each reference turn of the real call, cut where no one else talks."""
     samples = torch.from_numpy(decode(pyannote_sample / "sample.wav").samples.copy())
-    turns = load_rttm(pyannote_sample / "sample.rttm")
-    pieces = []
-    for t in turns:
-        start, end = t.start, t.end
-        for other in turns:
-            if other is not t and other.start < end and other.end > start:
-                start, end = (max(start, other.end), end) if other.start <= start else (start, min(end, other.start))
-        if end - start >= 1.0:
-            pieces.append((t.speaker, samples[int(start * SAMPLE_RATE): int(end * SAMPLE_RATE)]))
-    return pieces
+    return [(t.speaker, samples[int(t.start * SAMPLE_RATE): int(t.end * SAMPLE_RATE)])
+            for t in alone(load_rttm(pyannote_sample / "sample.rttm")) if t.end - t.start >= 1.0]
 
 
 @pytest.mark.parametrize("name", ["ge2e", "campplus", "ge2e+campplus"])
