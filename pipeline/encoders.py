@@ -153,7 +153,13 @@ class FusedEncoder(Model):
         return torch.cat([e(waveforms, weights) for e in self.encoders], dim=1) * self.scale
 
     def partials(self, samples: torch.Tensor, step: int, progress: Callable[[int, int], None] | None = None):
-        return torch.cat([e.partials(samples, step, progress=progress) for e in self.encoders], dim=1) * self.scale
+        count = len(self.encoders)
+
+        def share(i: int) -> Callable[[int, int], None] | None:  # one progress run over all the encoders
+            return None if progress is None else (lambda done, total: progress(i * total + done, count * total))
+
+        vectors = [e.partials(samples, step, progress=share(i)) for i, e in enumerate(self.encoders)]
+        return torch.cat(vectors, dim=1) * self.scale
 
 
 SPEAKER_ENCODERS = {"ge2e": (GE2EEncoder, "pretrained.pt"), "campplus": (CamPlusEncoder, "campplus_cn_en_common.pt")}
