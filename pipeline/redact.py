@@ -52,13 +52,23 @@ def _similar(said: str, name: str, threshold: float) -> bool:
     return len(name) >= 4 and len(said) >= 3 and SequenceMatcher(None, said, name).ratio() >= threshold
 
 
+def _names(word: str, name: str, threshold: float) -> bool:
+    """Whether a recognized word spells `name` (lowercase, bare) or nearly does. A near miss
+    must be capitalized, as Whisper writes names: "more" is the word, not Moreau misheard
+    (every "more" of a call with Catherine Moreau on it came out as her placeholder). A
+    capitalized "More" opening a sentence still counts: a false placeholder there is
+    better than a leaked name."""
+    said = _bare(word)
+    return said == name or (word.strip()[:1].isupper() and _similar(said, name, threshold))
+
+
 def _match(words: list[Word], i: int, form: NameForm, threshold: float) -> int:
     """How many words from i spell this name form (0: no match). Tries a name split in two."""
     n = len(form.tokens)
-    said = [_bare(w.text) for w in words[i:i + n]]
-    if len(said) == n and all(_similar(s, t, threshold) for s, t in zip(said, form.tokens)):
+    said = words[i:i + n]
+    if len(said) == n and all(_names(w.text, t, threshold) for w, t in zip(said, form.tokens)):
         return n
-    if n == 1 and i + 1 < len(words):
+    if n == 1 and i + 1 < len(words) and words[i].text.strip()[:1].isupper():
         joined = _bare(words[i].text) + _bare(words[i + 1].text)
         if len(form.tokens[0]) >= 5 and abs(len(joined) - len(form.tokens[0])) <= 1 and \
                 _similar(joined, form.tokens[0], threshold) and \
@@ -150,9 +160,6 @@ def redact_turns(turns: list[Turn], sheet: CallSheet, official_speakers: set[str
 def leaks(text: str, sheet: CallSheet, threshold: float = 0.75) -> list[str]:
     """Words in `text` that spell a briefer's surname, or nearly do ("Alison" for Ellison)."""
     surnames = [_bare(o.name.split()[-1]) for o in sheet.officials if o.name and o.name.split()]
-    found = []
-    for word in set(re.findall(r"[^\W\d_]+", text)):
-        said = word.lower()
-        if any(_similar(said, surname, threshold) for surname in surnames if surname):
-            found.append(word)
+    found = [word for word in set(re.findall(r"[^\W\d_]+", text))
+             if any(_names(word, surname, threshold) for surname in surnames if surname)]
     return sorted(found)

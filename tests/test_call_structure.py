@@ -328,6 +328,16 @@ def test_leak_check_catches_near_misses():
     assert leaks("The allies met the governor in the park.", SHEET) == []
 
 
+def test_a_common_word_near_a_name_is_left_alone():
+    """held-out four_officials: a "more" came out as Catherine Moreau's placeholder."""
+    sheet = parse_call_sheet({"officials": [{"name": "Catherine Moreau", "label": "SENIOR ADMINISTRATION OFFICIAL ONE"}]})
+    said = "Two countries asked for more time. Thanks, Moreaux, and moreau."
+    published = ("Two countries asked for more time. "
+                 "Thanks, [Senior Administration Official One], and [Senior Administration Official One].")
+    redacted = joined(redact_words(words(said), sheet))
+    assert redacted == published and not leaks(redacted, sheet)
+
+
 def test_unlisted_briefer_introduction_is_withheld():
     said = "Hi, this is John Smith, deputy assistant secretary for trade. Thanks."
     assert joined(withhold_self_introductions(words(said))) == "Hi, this is [name and title withheld]. Thanks."
