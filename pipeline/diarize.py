@@ -4,8 +4,9 @@ Offline (the default) runs pyannote's own SpeakerDiarization pipeline over local
 from the bundle: the PyanNet segmentation model and a speaker encoder
 (pipeline/encoders.py: GE2E by default), wrapped as a pyannote `Model` so pyannote can
 call it like any of its embedding models. After it, pipeline/split_voices.py takes a
-turn-level second look at each speaker it found, on the fused GE2E and CAM++ embeddings. A hub pipeline (pyannote/speaker-diarization-community-1) or a
-local directory holding one is loaded with `Pipeline.from_pretrained` instead.
+turn-level second look at each speaker it found, on the fused GE2E and CAM++ embeddings.
+A hub pipeline (pyannote/speaker-diarization-community-1) or a local directory holding
+one is loaded with `Pipeline.from_pretrained` instead.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from pyannote.audio.telemetry import set_telemetry_metrics
 from pyannote.core import Annotation
 
 from .config import DiarizationSettings
-from .encoders import load_speaker_encoder
+from .encoders import FusedEncoder, load_speaker_encoder
 from .errors import ModelMissing
 from .models import require
 from .split_voices import Partials, split_merged_voices
@@ -60,12 +61,14 @@ class SharedPartialsDiarization(SpeakerDiarization):
     partials: Partials | None = None   # set by get_embeddings, taken by Diarizer.diarize
 
     def embed_partials(self, samples: torch.Tensor, progress: Callable[[int, int], None] | None = None,
-                       encoder: Model | None = None) -> Partials:
+                       encoder: Model | None = None, known: dict | None = None) -> Partials:
         """Embeddings of the whole recording's 1.6 s partials, every PARTIAL_STEP frames, by
-        `encoder` (default: the pipeline's own)."""
+        `encoder` (default: the pipeline's own). `known`: a fused encoder's parts already
+        computed (see FusedEncoder.partials)."""
         encoder = self._embedding.model_ if encoder is None else encoder
         with torch.inference_mode():
-            vectors = encoder.partials(samples.to(encoder.device), self.PARTIAL_STEP, progress=progress)
+            vectors = encoder.partials(samples.to(encoder.device), self.PARTIAL_STEP, progress=progress,
+                                       **({"known": known} if known else {}))
         return Partials(vectors.cpu().numpy(), self.PARTIAL_STEP / 100, encoder.PARTIAL_FRAMES / 100)
 
     def get_embeddings(self, file, binary_segmentations, exclude_overlap: bool = False, hook=None):
@@ -195,7 +198,8 @@ class Diarizer:
         if settings.model == OFFLINE:
             self.pipeline = self._offline(settings, models_dir)
             if settings.split_encoder not in (None, settings.speaker_encoder):
-                self.split_encoder = load_speaker_encoder(settings.split_encoder, models_dir).to(torch.device(device))
+                own = {settings.speaker_encoder: self.pipeline._embedding.model_}   # loaded once, shared
+                self.split_encoder = load_speaker_encoder(settings.split_encoder, models_dir, own).to(torch.device(device))
         else:
             self.pipeline = self._pretrained(settings.model, token)
         self.pipeline.to(torch.device(device))
@@ -259,10 +263,14 @@ class Diarizer:
         return diarization
 
     def split_partials(self, samples: torch.Tensor, pipeline_partials: Partials | None = None) -> Partials:
-        """The partials the turn-level split compares: the pipeline's own, or the split encoder's."""
+        """The partials the turn-level split compares: the pipeline's own, or the split encoder's
+        (where that fuses the pipeline's encoder with others, its part is the pipeline's partials)."""
         if self.split_encoder is None and pipeline_partials is not None:
             return pipeline_partials
-        return self.pipeline.embed_partials(samples, encoder=self.split_encoder)
+        known = {}
+        if pipeline_partials is not None and isinstance(self.split_encoder, FusedEncoder):
+            known[self.pipeline._embedding.model_] = torch.from_numpy(pipeline_partials.embeddings)
+        return self.pipeline.embed_partials(samples, encoder=self.split_encoder, known=known)
 
     def split_voices(self, diarization: Diarization, partials: Partials, samples: torch.Tensor,
                      sample_rate: int) -> Diarization:

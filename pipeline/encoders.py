@@ -152,25 +152,30 @@ class FusedEncoder(Model):
     def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
         return torch.cat([e(waveforms, weights) for e in self.encoders], dim=1) * self.scale
 
-    def partials(self, samples: torch.Tensor, step: int, progress: Callable[[int, int], None] | None = None):
-        count = len(self.encoders)
+    def partials(self, samples: torch.Tensor, step: int, progress: Callable[[int, int], None] | None = None,
+                 known: dict[Model, torch.Tensor] | None = None):
+        """The encoders' partials side by side; `known` gives those of some encoders already
+        computed (the diarization pipeline's own, when it is one of them)."""
+        count, known = len(self.encoders), known or {}
 
         def share(i: int) -> Callable[[int, int], None] | None:  # one progress run over all the encoders
             return None if progress is None else (lambda done, total: progress(i * total + done, count * total))
 
-        vectors = [e.partials(samples, step, progress=share(i)) for i, e in enumerate(self.encoders)]
+        vectors = [known[e].to(samples.device) if e in known else e.partials(samples, step, progress=share(i))
+                   for i, e in enumerate(self.encoders)]
         return torch.cat(vectors, dim=1) * self.scale
 
 
 SPEAKER_ENCODERS = {"ge2e": (GE2EEncoder, "pretrained.pt"), "campplus": (CamPlusEncoder, "campplus_cn_en_common.pt")}
 
 
-def load_speaker_encoder(name: str, models_dir: Path) -> Model:
+def load_speaker_encoder(name: str, models_dir: Path, loaded: dict[str, Model] | None = None) -> Model:
     """The offline speaker encoder `name` from the installed bundle: ge2e, campplus, or both
-    fused (ge2e+campplus)."""
-    parts = name.split("+")
+    fused (ge2e+campplus). `loaded`: encoders already loaded, by name, to use as they are."""
+    parts, loaded = name.split("+"), loaded or {}
     unknown = [p for p in parts if p not in SPEAKER_ENCODERS]
     if unknown:
         raise ConfigError(None, f"unknown speaker encoder '{unknown[0]}' (ge2e, campplus, or ge2e+campplus)")
-    encoders = [SPEAKER_ENCODERS[p][0].from_checkpoint(require(p, models_dir) / SPEAKER_ENCODERS[p][1]) for p in parts]
+    encoders = [loaded[p] if p in loaded else
+                SPEAKER_ENCODERS[p][0].from_checkpoint(require(p, models_dir) / SPEAKER_ENCODERS[p][1]) for p in parts]
     return encoders[0] if len(encoders) == 1 else FusedEncoder(encoders).eval()

@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline.align import label_words
 from pipeline.callsheet import load_call_sheet
 from pipeline.redact import leaks
-from pipeline.metrics import (inaudible_recall_precision, label_accuracy, attribution_accuracy, diarization_error_parts, diarization_error_rate, load_rttm, load_stm,
+from pipeline.metrics import (inaudible_recall_precision, label_accuracy, attribution_accuracy, diarization_error_parts, load_rttm, load_stm,
                               normalize_words, speaker_mapping, word_error_rate)
 from pipeline.types import Turn, Word
 
@@ -45,8 +45,9 @@ def main() -> None:
 
     mapping = speaker_mapping(ref_turns, hyp_turns)
     print(f"speakers     reference {len({t.speaker for t in ref_turns})}, found {len({t.speaker for t in hyp_turns})}")
-    parts = ", ".join(f"{name} {100 * x:.1f}" for name, x in diarization_error_parts(ref_turns, hyp_turns).items())
-    print(f"DER          {100 * diarization_error_rate(ref_turns, hyp_turns):.1f} % ({parts})")
+    parts = diarization_error_parts(ref_turns, hyp_turns)
+    shares = ", ".join(f"{name} {100 * x:.1f}" for name, x in parts.items())
+    print(f"DER          {100 * sum(parts.values()):.1f} % ({shares})")
     print(f"WER          {100 * word_error_rate([w for w, _ in ref_words], [w for w, _ in hyp_words]):.1f} %")
     print(f"attribution  {100 * attribution_accuracy(ref_words, hyp_words, mapping):.1f} % of aligned words")
     if args.ref:

@@ -50,3 +50,16 @@ def test_fused_distance_is_the_mean_of_the_encoders_distances(telephone_turns):
 def test_unknown_encoder_is_named():
     with pytest.raises(ConfigError, match="unknown speaker encoder 'xvector'"):
         load_speaker_encoder("ge2e+xvector", load_settings().models_path)
+
+
+def test_the_split_reuses_the_pipelines_partials_with_the_same_result(pyannote_sample):
+    """The default split fuses GE2E, which the pipeline already ran, with CAM++: GE2E is loaded
+    once and its partials are not computed twice."""
+    from pipeline.diarize import Diarizer
+
+    settings = load_settings()
+    diarizer = Diarizer(settings.diarization, settings.models_path)
+    assert diarizer.split_encoder.encoders[0] is diarizer.pipeline._embedding.model_
+    samples = torch.from_numpy(decode(pyannote_sample / "sample.wav").samples.copy())
+    reused = diarizer.split_partials(samples, diarizer.pipeline.embed_partials(samples))
+    assert np.array_equal(reused.embeddings, diarizer.split_partials(samples).embeddings)
