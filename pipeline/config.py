@@ -50,6 +50,9 @@ class DiarizationSettings:
     split_threshold: float | None = 0.25
     split_min_speech: float = 2.4
     split_encoder: str | None = "ge2e+campplus"   # null: the speaker encoder's own embeddings
+    edge_reach: float | None = 0.25       # seconds a turn's quiet edge may move inward; None: off
+    edge_margin_db: float = 2.0
+    edge_floor_percentile: float = 5.0
     embedding_batch_size: int = 32
     segmentation_batch_size: int = 32
 

@@ -4,7 +4,8 @@ Offline (the default) runs pyannote's own SpeakerDiarization pipeline over local
 from the bundle: the PyanNet segmentation model and a speaker encoder
 (pipeline/encoders.py: GE2E by default), wrapped as a pyannote `Model` so pyannote can
 call it like any of its embedding models. After it, pipeline/split_voices.py takes a
-turn-level second look at each speaker it found, on the fused GE2E and CAM++ embeddings.
+turn-level second look at each speaker it found, on the fused GE2E and CAM++ embeddings,
+and pipeline/edges.py trims the turns' quiet edges.
 A hub pipeline (pyannote/speaker-diarization-community-1) or a local directory holding
 one is loaded with `Pipeline.from_pretrained` instead.
 """
@@ -28,6 +29,7 @@ from pyannote.audio.telemetry import set_telemetry_metrics
 from pyannote.core import Annotation
 
 from .config import DiarizationSettings
+from .edges import frame_levels, trim_quiet_edges
 from .encoders import FusedEncoder, load_speaker_encoder
 from .errors import ModelMissing
 from .models import require
@@ -251,8 +253,9 @@ class Diarizer:
             hook=hook,
         )
         if isinstance(output, Annotation):  # legacy pipelines return the annotation itself
-            return Diarization(_turns(output), _turns(output))
-        diarization = Diarization(_turns(output.speaker_diarization), _turns(output.exclusive_speaker_diarization))
+            diarization = Diarization(_turns(output), _turns(output))
+        else:
+            diarization = Diarization(_turns(output.speaker_diarization), _turns(output.exclusive_speaker_diarization))
         count_given = num_speakers or s.num_speakers or max_speakers or s.max_speakers
         if self.name == OFFLINE:
             # Taken off the pipeline: never another recording's, and not kept through recognition.
@@ -260,7 +263,18 @@ class Diarizer:
             if s.split_threshold is not None and not count_given and partials is not None:
                 diarization = self.split_voices(diarization, self.split_partials(waveform[0], partials),
                                                 waveform[0], sample_rate)
-        return diarization
+        return self.trim_edges(diarization, samples, sample_rate)
+
+    def trim_edges(self, diarization: Diarization, samples: np.ndarray, sample_rate: int) -> Diarization:
+        """Turns trimmed to the recording's louder-than-noise frames (pipeline/edges.py). The
+        exclusive turns, which words are given speakers by, are left as they are: a word
+        whose blurred times reach into a trimmed edge should still go to that turn."""
+        s = self.settings
+        if s.edge_reach is None:
+            return diarization
+        levels = frame_levels(np.asarray(samples, dtype=np.float32), sample_rate)
+        turns = trim_quiet_edges(diarization.turns, levels, s.edge_reach, s.edge_margin_db, s.edge_floor_percentile)
+        return Diarization(turns, diarization.exclusive)
 
     def split_partials(self, samples: torch.Tensor, pipeline_partials: Partials | None = None) -> Partials:
         """The partials the turn-level split compares: the pipeline's own, or the split encoder's

@@ -34,12 +34,21 @@ def main() -> None:
     from pipeline.callsheet import load_call_sheet, sidecar_for
     from pipeline.config import load_settings
     from pipeline.diarize import Diarizer
+    from pipeline.edges import frame_levels, trim_quiet_edges
     from pipeline.metrics import diarization_error_rate, load_rttm
     from pipeline.transcribe import min_speakers
 
     settings = load_settings(args.config)
-    diarizer = Diarizer(replace(settings.diarization, split_threshold=None), settings.models_path)
-    calls = []  # (name, reference, diarization, waveform, partials)
+    # Diarized once without the split and the edge trim; here the split, then the trim, as Diarizer.diarize does.
+    diarizer = Diarizer(replace(settings.diarization, split_threshold=None, edge_reach=None), settings.models_path)
+    edges = settings.diarization
+
+    def trimmed(turns, levels):
+        if edges.edge_reach is None:
+            return turns
+        return trim_quiet_edges(turns, levels, edges.edge_reach, edges.edge_margin_db, edges.edge_floor_percentile)
+
+    calls = []  # (name, reference, diarization, waveform, partials, levels)
     for rttm in sorted(args.dev.glob("*.rttm")):
         audio = rttm.with_suffix(".wav")
         sheet_path = sidecar_for(audio)
@@ -48,7 +57,8 @@ def main() -> None:
         diarization = diarizer.diarize(samples, SAMPLE_RATE, rttm.stem,
                                        min_speakers=min_speakers(sheet, settings.diarization))
         waveform = torch.from_numpy(samples.copy())
-        calls.append((rttm.stem, load_rttm(rttm), diarization, waveform, diarizer.split_partials(waveform)))
+        calls.append((rttm.stem, load_rttm(rttm), diarization, waveform, diarizer.split_partials(waveform),
+                      frame_levels(samples, SAMPLE_RATE)))
     if not calls:
         raise SystemExit(f"no recordings with an RTTM in {args.dev} (run `make samples`)")
 
@@ -58,14 +68,14 @@ def main() -> None:
 
     print("| threshold / min speech | " + " | ".join(name for name, *_ in calls) + " | mean |")
     print("| --- " * (len(calls) + 2) + "|")
-    row("off", [diarization_error_rate(ref, d.turns) for _, ref, d, *_ in calls])
+    row("off", [diarization_error_rate(ref, trimmed(d.turns, levels)) for _, ref, d, _, _, levels in calls])
     grid = [(float(t), float(s)) for s in args.min_speech.split(",") for t in args.thresholds.split(",")]
     for threshold, min_speech in grid:
         diarizer.settings = replace(diarizer.settings, split_threshold=threshold, split_min_speech=min_speech)
         scores = []
-        for _, ref, diarization, waveform, partials in calls:
+        for _, ref, diarization, waveform, partials, levels in calls:
             split = diarizer.split_voices(diarization, partials, waveform, SAMPLE_RATE)
-            scores.append(diarization_error_rate(ref, split.turns))
+            scores.append(diarization_error_rate(ref, trimmed(split.turns, levels)))
         row(f"{threshold} / {min_speech} s", scores)
 
 

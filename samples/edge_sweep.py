@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Choose the edge trim (diarization.edge_* in configs/default.yaml) on the development calls.
+
+Diarizes every recording in samples/generated/dev/ that has an RTTM once, with the
+configured settings but no edge trim, then trims the turns' quiet edges
+(pipeline/edges.py) at every point of the grid and prints each call's diarization error
+rate (no collar, overlap scored) and the mean. The held-out splits are never read
+(pass --dev to score another folder).
+
+Usage: python samples/edge_sweep.py [--reach 0.15,0.25,0.35] [--margin-db 1,2,3]
+                                    [--floor-percentile 5,10] [--dev samples/generated/dev] [--config FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reach", default="0.15,0.25,0.35", help="seconds an edge may move")
+    parser.add_argument("--margin-db", default="1,2,3", help="dB above the noise floor that still counts as quiet")
+    parser.add_argument("--floor-percentile", default="5,10", help="the noise floor: this percentile of frame levels")
+    parser.add_argument("--dev", type=Path, default=HERE / "generated" / "dev")
+    parser.add_argument("--config", default=None, help="a callscribe YAML settings file, as `callscribe --config`")
+    args = parser.parse_args()
+
+    from dataclasses import replace
+
+    from pipeline.audio import SAMPLE_RATE, decode
+    from pipeline.callsheet import load_call_sheet, sidecar_for
+    from pipeline.config import load_settings
+    from pipeline.diarize import Diarizer
+    from pipeline.edges import frame_levels, trim_quiet_edges
+    from pipeline.metrics import diarization_error_rate, load_rttm
+    from pipeline.transcribe import min_speakers
+
+    settings = load_settings(args.config)
+    diarizer = Diarizer(replace(settings.diarization, edge_reach=None), settings.models_path)
+    calls = []  # (name, reference, turns, frame levels)
+    for rttm in sorted(args.dev.glob("*.rttm")):
+        audio = rttm.with_suffix(".wav")
+        sheet_path = sidecar_for(audio)
+        sheet = load_call_sheet(sheet_path) if sheet_path else None
+        samples = decode(audio).samples
+        diarization = diarizer.diarize(samples, SAMPLE_RATE, rttm.stem,
+                                       min_speakers=min_speakers(sheet, settings.diarization))
+        calls.append((rttm.stem, load_rttm(rttm), diarization.turns, frame_levels(samples, SAMPLE_RATE)))
+    if not calls:
+        raise SystemExit(f"no recordings with an RTTM in {args.dev} (run `make samples`)")
+
+    def row(label: str, scores: list[float]) -> None:
+        print(f"| {label} | " + " | ".join(f"{100 * x:.1f} %" for x in scores)
+              + f" | {100 * sum(scores) / len(scores):.2f} % |")
+
+    print("| reach / margin / floor percentile | " + " | ".join(name for name, *_ in calls) + " | mean |")
+    print("| --- " * (len(calls) + 2) + "|")
+    row("off", [diarization_error_rate(ref, turns) for _, ref, turns, _ in calls])
+    floats = lambda text: [float(x) for x in text.split(",")]  # noqa: E731
+    for reach, margin, percentile in itertools.product(floats(args.reach), floats(args.margin_db),
+                                                       floats(args.floor_percentile)):
+        row(f"{reach} s / {margin} dB / {percentile:g}",
+            [diarization_error_rate(ref, trim_quiet_edges(turns, levels, reach, margin, percentile))
+             for _, ref, turns, levels in calls])
+
+
+if __name__ == "__main__":
+    main()
