@@ -50,6 +50,7 @@ class DiarizationSettings:
     split_threshold: float | None = 0.25
     split_min_speech: float = 2.4
     split_encoder: str | None = "ge2e+campplus"   # null: the speaker encoder's own embeddings
+    reassign_margin: float | None = 0.1   # short turns move to a nearer voice by more than this; None: off
     edge_reach: float | None = 0.25       # seconds a turn's quiet edge may move inward; None: off
     edge_margin_db: float = 2.0
     edge_floor_percentile: float = 5.0

@@ -303,7 +303,8 @@ class Diarizer:
         # Partials start every `step` s: enough of them to cover split_min_speech seconds.
         beyond_one = (self.settings.split_min_speech - partials.length) / partials.step
         min_partials = max(1, 1 + int(np.ceil(beyond_one - 1e-6)))
-        labels = split_merged_voices(diarization.turns, partials, self.settings.split_threshold, min_partials, embed)
+        labels = split_merged_voices(diarization.turns, partials, self.settings.split_threshold, min_partials, embed,
+                                     self.settings.reassign_margin)
         turns = [Turn(label, t.start, t.end) for label, t in zip(labels, diarization.turns)]
         return Diarization(turns, [Turn(_relabel(t, diarization.turns, labels), t.start, t.end)
                                    for t in diarization.exclusive])

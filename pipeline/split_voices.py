@@ -13,7 +13,8 @@ So, within each diarized speaker, turns with enough clean speech are clustered a
 speaker of its own. The speaker is only ever split, never merged with another: a
 clustering that merged voices GE2E cannot tell apart would undo what pyannote got
 right. Shorter turns join the group whose mean voice is nearest theirs; a turn too
-short to embed at all keeps the speaker's id.
+short to embed at all keeps the speaker's id. Then a short turn may move to another
+speaker altogether, when that speaker's voice is clearly nearer (`reassign_short_turns`).
 
 The partials compared are the split encoder's (`diarization.split_encoder`): by default
 GE2E and CAM++ side by side, which tell more voices apart than GE2E alone (README,
@@ -64,12 +65,21 @@ def turn_embeddings(turns: list[Turn], partials: Partials) -> list[tuple[np.ndar
 
 
 def split_merged_voices(turns: list[Turn], partials: Partials, threshold: float, min_partials: int,
-                        embed: Callable[[Turn], np.ndarray | None] = lambda turn: None) -> list[str]:
+                        embed: Callable[[Turn], np.ndarray | None] = lambda turn: None,
+                        reassign_margin: float | None = None) -> list[str]:
     """A speaker id for every turn: diarization's own, or a new one where a speaker's turns fall apart.
 
     `embed` gives a unit-norm embedding for a turn too short for any clean partial (or None).
+    With `reassign_margin`, short turns then move to another speaker's voice (`reassign_short_turns`).
     """
     embeddings = turn_embeddings(turns, partials)
+    vectors: dict[int, np.ndarray | None] = {}
+
+    def vector_of(i: int) -> np.ndarray | None:
+        if i not in vectors:
+            vectors[i] = embeddings[i][0] if embeddings[i] is not None else embed(turns[i])
+        return vectors[i]
+
     labels = [t.speaker for t in turns]
     taken = set(labels)
     for speaker in sorted(taken):
@@ -92,10 +102,36 @@ def split_merged_voices(turns: list[Turn], partials: Partials, threshold: float,
             if i in group_of:
                 labels[i] = names[group_of[i]]
                 continue
-            vector = embeddings[i][0] if embeddings[i] is not None else embed(turns[i])
+            vector = vector_of(i)
             if vector is not None:
                 labels[i] = max(centres, key=lambda name: float(vector @ centres[name]))
+    if reassign_margin is not None:
+        labels = reassign_short_turns(labels, embeddings, min_partials, reassign_margin, vector_of)
     return labels
+
+
+def reassign_short_turns(labels: list[str], embeddings: list[tuple[np.ndarray, int] | None], min_partials: int,
+                         margin: float, vector_of: Callable[[int], np.ndarray | None]) -> list[str]:
+    """Move each short turn to the speaker whose voice is nearest its own, by more than `margin`.
+
+    A moderator's "David Stone." before the question, or a scrap at a hand-off, shares a
+    5 s chunk with the next voice and lands in its cluster. Each speaker's voice is the
+    mean of its turns with `min_partials` clean partials; a turn with fewer is compared
+    with every speaker's voice (cosine similarity) and moves when another's is nearer
+    than its own by more than `margin`. Solid turns never move, so no speaker is lost.
+    """
+    solid = {i for i, e in enumerate(embeddings) if e is not None and e[1] >= min_partials}
+    centres = {name: _unit(sum(embeddings[i][0] * embeddings[i][1] for i in solid if labels[i] == name))
+               for name in {labels[i] for i in solid}}
+    moved = list(labels)
+    for i, label in enumerate(labels):
+        vector = vector_of(i) if i not in solid and label in centres else None
+        if vector is None:
+            continue
+        nearest = max(centres, key=lambda name: float(vector @ centres[name]))
+        if float(vector @ centres[nearest]) > float(vector @ centres[label]) + margin:
+            moved[i] = nearest
+    return moved
 
 
 def _new_id(taken: set[str]) -> str:

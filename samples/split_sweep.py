@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Choose split_threshold and split_min_speech (configs/default.yaml) on the development calls.
+"""Choose split_threshold, split_min_speech and reassign_margin (configs/default.yaml) on the development calls.
 
 Diarizes every recording in samples/generated/dev/ that has an RTTM once, with the
 configured pyannote settings, then applies the turn-level split (pipeline/split_voices.py)
@@ -8,7 +8,7 @@ overlap scored), the mean, and the same without the split. The held-out splits a
 never read.
 
 Usage: python samples/split_sweep.py [--thresholds 0.14,0.15,...] [--min-speech 2.0,2.4,3.0]
-                                     [--dev samples/generated/dev] [--config FILE]
+                                     [--reassign-margins none,0,0.1] [--dev samples/generated/dev] [--config FILE]
 """
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--thresholds", default="0.14,0.15,0.16,0.165,0.17,0.18,0.19,0.2,0.22")
     parser.add_argument("--min-speech", default="2.0,2.4,3.0", help="seconds of clean speech for a turn to count")
+    parser.add_argument("--reassign-margins", default=None,
+                        help="margins for moving short turns, 'none' for off (default: the configured one)")
     parser.add_argument("--dev", type=Path, default=HERE / "generated" / "dev")
     parser.add_argument("--config", default=None, help="a callscribe YAML settings file, as `callscribe --config`")
     args = parser.parse_args()
@@ -66,17 +68,20 @@ def main() -> None:
         print(f"| {label} | " + " | ".join(f"{100 * x:.1f} %" for x in scores)
               + f" | {100 * sum(scores) / len(scores):.2f} % |")
 
-    print("| threshold / min speech | " + " | ".join(name for name, *_ in calls) + " | mean |")
+    print("| threshold / min speech / reassign margin | " + " | ".join(name for name, *_ in calls) + " | mean |")
     print("| --- " * (len(calls) + 2) + "|")
     row("off", [diarization_error_rate(ref, trimmed(d.turns, levels)) for _, ref, d, _, _, levels in calls])
-    grid = [(float(t), float(s)) for s in args.min_speech.split(",") for t in args.thresholds.split(",")]
-    for threshold, min_speech in grid:
-        diarizer.settings = replace(diarizer.settings, split_threshold=threshold, split_min_speech=min_speech)
+    margins = ([None if m == "none" else float(m) for m in args.reassign_margins.split(",")]
+               if args.reassign_margins else [settings.diarization.reassign_margin])
+    grid = [(float(t), float(s), m) for m in margins for s in args.min_speech.split(",") for t in args.thresholds.split(",")]
+    for threshold, min_speech, margin in grid:
+        diarizer.settings = replace(diarizer.settings, split_threshold=threshold, split_min_speech=min_speech,
+                                    reassign_margin=margin)
         scores = []
         for _, ref, diarization, waveform, partials, levels in calls:
             split = diarizer.split_voices(diarization, partials, waveform, SAMPLE_RATE)
             scores.append(diarization_error_rate(ref, trimmed(split.turns, levels)))
-        row(f"{threshold} / {min_speech} s", scores)
+        row(f"{threshold} / {min_speech} s / {margin}", scores)
 
 
 if __name__ == "__main__":

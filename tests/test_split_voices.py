@@ -54,3 +54,16 @@ def test_partials_that_hear_another_turn_are_left_out():
     (_, count_a), (_, count_b) = turn_embeddings(turns, partials)
     # A: the partials starting 0.0-1.4 s end by 3.0 s, clear of B; B: those starting 4.0-6.4 s.
     assert count_a == 8 and count_b == 13
+
+
+def test_a_short_turn_moves_to_the_speaker_whose_voice_it_is():
+    """A moderator's 1.2 s hand-off, clustered with the questioner after it, goes back to the
+    moderator; with a margin wider than the voices' difference it stays where it was."""
+    a, b = voice(1), voice(2)
+    turns = [Turn("MOD", 0, 8), Turn("Q", 9, 10.2), Turn("Q", 10.5, 18), Turn("MOD", 19, 27), Turn("Q", 28, 28.2)]
+    partials = partials_for([(0, 8, a), (9, 10.2, a), (10.5, 18, b), (19, 27, a)], 30)
+    embedded = {9: a / np.linalg.norm(a)}
+    split = lambda margin: split_merged_voices(turns, partials, 0.165, 5, embed=lambda t: embedded.get(t.start),  # noqa: E731
+                                               reassign_margin=margin)
+    assert split(0.1) == ["MOD", "MOD", "Q", "MOD", "Q"]   # the 0.2 s scrap cannot be judged: it stays
+    assert split(2.0) == split(None) == [t.speaker for t in turns]
