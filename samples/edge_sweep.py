@@ -30,41 +30,25 @@ def main() -> None:
 
     from dataclasses import replace
 
-    from pipeline.audio import SAMPLE_RATE, decode
-    from pipeline.callsheet import load_call_sheet, sidecar_for
+    from dev_calls import diarize_references, print_header, print_row
+    from pipeline.audio import SAMPLE_RATE
     from pipeline.config import load_settings
     from pipeline.diarize import Diarizer
     from pipeline.edges import frame_levels, trim_quiet_edges
-    from pipeline.metrics import diarization_error_rate, load_rttm
-    from pipeline.transcribe import min_speakers
+    from pipeline.metrics import diarization_error_rate
 
     settings = load_settings(args.config)
     diarizer = Diarizer(replace(settings.diarization, edge_reach=None), settings.models_path)
-    calls = []  # (name, reference, turns, frame levels)
-    for rttm in sorted(args.dev.glob("*.rttm")):
-        audio = rttm.with_suffix(".wav")
-        sheet_path = sidecar_for(audio)
-        sheet = load_call_sheet(sheet_path) if sheet_path else None
-        samples = decode(audio).samples
-        diarization = diarizer.diarize(samples, SAMPLE_RATE, rttm.stem,
-                                       min_speakers=min_speakers(sheet, settings.diarization))
-        calls.append((rttm.stem, load_rttm(rttm), diarization.turns, frame_levels(samples, SAMPLE_RATE)))
-    if not calls:
-        raise SystemExit(f"no recordings with an RTTM in {args.dev} (run `make samples`)")
-
-    def row(label: str, scores: list[float]) -> None:
-        print(f"| {label} | " + " | ".join(f"{100 * x:.1f} %" for x in scores)
-              + f" | {100 * sum(scores) / len(scores):.2f} % |")
-
-    print("| reach / margin / floor percentile | " + " | ".join(name for name, *_ in calls) + " | mean |")
-    print("| --- " * (len(calls) + 2) + "|")
-    row("off", [diarization_error_rate(ref, turns) for _, ref, turns, _ in calls])
+    calls = [(c.name, c.reference, c.diarization.turns, frame_levels(c.samples, SAMPLE_RATE))
+             for c in diarize_references(diarizer, settings, args.dev)]
+    print_header("reach / margin / floor percentile", [name for name, *_ in calls])
+    print_row("off", [diarization_error_rate(ref, turns) for _, ref, turns, _ in calls])
     floats = lambda text: [float(x) for x in text.split(",")]  # noqa: E731
     for reach, margin, percentile in itertools.product(floats(args.reach), floats(args.margin_db),
                                                        floats(args.floor_percentile)):
-        row(f"{reach} s / {margin} dB / {percentile:g}",
-            [diarization_error_rate(ref, trim_quiet_edges(turns, levels, reach, margin, percentile))
-             for _, ref, turns, levels in calls])
+        print_row(f"{reach} s / {margin} dB / {percentile:g}",
+                  [diarization_error_rate(ref, trim_quiet_edges(turns, levels, reach, margin, percentile))
+                   for _, ref, turns, levels in calls])
 
 
 if __name__ == "__main__":

@@ -32,13 +32,12 @@ def main() -> None:
 
     from dataclasses import replace
 
-    from pipeline.audio import SAMPLE_RATE, decode
-    from pipeline.callsheet import load_call_sheet, sidecar_for
+    from dev_calls import diarize_references, print_header, print_row
+    from pipeline.audio import SAMPLE_RATE
     from pipeline.config import load_settings
     from pipeline.diarize import Diarizer
     from pipeline.edges import frame_levels, trim_quiet_edges
-    from pipeline.metrics import diarization_error_rate, load_rttm
-    from pipeline.transcribe import min_speakers
+    from pipeline.metrics import diarization_error_rate
 
     settings = load_settings(args.config)
     # Diarized once without the split and the edge trim; here the split, then the trim, as Diarizer.diarize does.
@@ -51,26 +50,13 @@ def main() -> None:
         return trim_quiet_edges(turns, levels, edges.edge_reach, edges.edge_margin_db, edges.edge_floor_percentile)
 
     calls = []  # (name, reference, diarization, waveform, partials, levels)
-    for rttm in sorted(args.dev.glob("*.rttm")):
-        audio = rttm.with_suffix(".wav")
-        sheet_path = sidecar_for(audio)
-        sheet = load_call_sheet(sheet_path) if sheet_path else None
-        samples = decode(audio).samples
-        diarization = diarizer.diarize(samples, SAMPLE_RATE, rttm.stem,
-                                       min_speakers=min_speakers(sheet, settings.diarization))
-        waveform = torch.from_numpy(samples.copy())
-        calls.append((rttm.stem, load_rttm(rttm), diarization, waveform, diarizer.split_partials(waveform),
-                      frame_levels(samples, SAMPLE_RATE)))
-    if not calls:
-        raise SystemExit(f"no recordings with an RTTM in {args.dev} (run `make samples`)")
+    for call in diarize_references(diarizer, settings, args.dev):
+        waveform = torch.from_numpy(call.samples.copy())
+        calls.append((call.name, call.reference, call.diarization, waveform, diarizer.split_partials(waveform),
+                      frame_levels(call.samples, SAMPLE_RATE)))
 
-    def row(label: str, scores: list[float]) -> None:
-        print(f"| {label} | " + " | ".join(f"{100 * x:.1f} %" for x in scores)
-              + f" | {100 * sum(scores) / len(scores):.2f} % |")
-
-    print("| threshold / min speech / reassign margin | " + " | ".join(name for name, *_ in calls) + " | mean |")
-    print("| --- " * (len(calls) + 2) + "|")
-    row("off", [diarization_error_rate(ref, trimmed(d.turns, levels)) for _, ref, d, _, _, levels in calls])
+    print_header("threshold / min speech / reassign margin", [name for name, *_ in calls])
+    print_row("off", [diarization_error_rate(ref, trimmed(d.turns, levels)) for _, ref, d, _, _, levels in calls])
     margins = ([None if m == "none" else float(m) for m in args.reassign_margins.split(",")]
                if args.reassign_margins else [settings.diarization.reassign_margin])
     grid = [(float(t), float(s), m) for m in margins for s in args.min_speech.split(",") for t in args.thresholds.split(",")]
@@ -81,7 +67,7 @@ def main() -> None:
         for _, ref, diarization, waveform, partials, levels in calls:
             split = diarizer.split_voices(diarization, partials, waveform, SAMPLE_RATE)
             scores.append(diarization_error_rate(ref, trimmed(split.turns, levels)))
-        row(f"{threshold} / {min_speech} s / {margin}", scores)
+        print_row(f"{threshold} / {min_speech} s / {margin}", scores)
 
 
 if __name__ == "__main__":
