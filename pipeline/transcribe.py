@@ -71,6 +71,32 @@ def give_back_questions(turns: list[Turn], transcript: Transcript, rules: RoleRu
     return given_back
 
 
+def askers_in_timeline(timeline: list[Turn], published: list[Turn]) -> list[Turn]:
+    """The diarization turns with each given-back question's stretch under its "<cluster>/question" id.
+
+    The RTTM and the JSON's timeline then say who spoke as the transcript does. A
+    question's stretch reaches halfway to the words on either side of it.
+    """
+    for i, asked in enumerate(published):
+        if not asked.speaker.endswith("/question"):
+            continue
+        cluster = asked.speaker.removesuffix("/question")
+        lo = (published[i - 1].end + asked.start) / 2 if i else float("-inf")
+        hi = (asked.end + published[i + 1].start) / 2 if i + 1 < len(published) else float("inf")
+        relabelled = []
+        for turn in timeline:
+            if turn.speaker != cluster or turn.end <= lo or turn.start >= hi:
+                relabelled.append(turn)
+                continue
+            if turn.start < lo:
+                relabelled.append(Turn(cluster, turn.start, lo))
+            relabelled.append(Turn(asked.speaker, max(turn.start, lo), min(turn.end, hi)))
+            if turn.end > hi:
+                relabelled.append(Turn(cluster, hi, turn.end))
+        timeline = relabelled
+    return sorted(timeline, key=lambda t: (t.start, t.end))
+
+
 class Transcriber:
     """Holds the loaded models (loaded once per process) and transcribes recordings."""
 
@@ -136,7 +162,7 @@ class Transcriber:
             self._assign_roles(transcript, words, diarization, sheet)
         with _timed(timings, "alignment", on_stage):
             transcript.turns = self._published_turns(audio, words, diarization, transcript)
-            transcript.diarization = diarization.turns
+            transcript.diarization = askers_in_timeline(diarization.turns, transcript.turns)
         if not words:
             transcript.warnings.append("no words were recognized in the recording")
         return transcript

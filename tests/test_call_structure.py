@@ -244,6 +244,19 @@ def test_give_back_questions_splits_the_chairs_turn_at_the_question():
     assert transcript.speaker_labels["mod/question"] == "QUESTION" and transcript.roles["mod/question"] == "questioner"
 
 
+def test_the_timeline_gives_a_question_back_as_the_transcript_does():
+    """The RTTM's speaker timeline agrees with the transcript: a question given back from the
+    chair's turn, or a whole turn given back from an official's cluster, is the asker's there too."""
+    from pipeline.transcribe import askers_in_timeline
+
+    timeline = [Turn("mod", 0.0, 10.4), Turn("amb", 11.0, 14.0), Turn("amb", 14.6, 20.0)]
+    published = [Turn("mod", 0.1, 6.0), Turn("mod/question", 7.0, 10.3), Turn("amb", 11.1, 13.9),
+                 Turn("amb/question", 14.7, 16.0), Turn("amb", 17.0, 19.9)]
+    assert [(t.speaker, t.start, t.end) for t in askers_in_timeline(timeline, published)] == [
+        ("mod", 0.0, 6.5), ("mod/question", 6.5, 10.4), ("amb", 11.0, 14.0),
+        ("amb/question", 14.6, 16.5), ("amb", 16.5, 20.0)]
+
+
 def test_asked_turns_needs_a_handoff_from_the_chair():
     kinds = {"mod": "moderator", "sec": "official", "dep": "official"}
     turns = [("mod", "Our first question goes to the line of Ana Ruiz."),
