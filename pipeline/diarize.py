@@ -32,6 +32,7 @@ from .config import DiarizationSettings
 from .edges import frame_levels, trim_quiet_edges
 from .encoders import FusedEncoder, load_speaker_encoder
 from .errors import ModelMissing
+from .memory import releasing
 from .models import require
 from .split_voices import Partials, split_merged_voices
 from .types import Turn
@@ -250,7 +251,7 @@ class Diarizer:
             num_speakers=num_speakers if num_speakers is not None else s.num_speakers,
             min_speakers=min_speakers if min_speakers is not None else s.min_speakers,
             max_speakers=max_speakers if max_speakers is not None else s.max_speakers,
-            hook=hook,
+            hook=releasing(hook),
         )
         if isinstance(output, Annotation):  # legacy pipelines return the annotation itself
             diarization = Diarization(_turns(output), _turns(output))

@@ -54,3 +54,19 @@ def test_partials_pooled_in_blocks_match_pooling_all_at_once():
     assert np.isnan(whole[:, 1]).all()                  # a silent speaker gets no embedding
     assert not np.isnan(whole[1::2, 0]).any()           # a speaker alone in the chunk always does
     np.testing.assert_allclose(np.linalg.norm(whole[1::2, 0], axis=1), 1.0, rtol=1e-5)
+
+
+def test_diarization_hook_releases_free_memory_at_most_every_interval(monkeypatch):
+    """pyannote calls the hook after every batch: it passes each call on, and trims at most every `every` s."""
+    import pipeline.memory as memory
+
+    trims, seen = [], []
+    monkeypatch.setattr(memory, "_TRIM", trims.append)
+    clock = iter([0.0, 0.5, 1.9, 2.0, 2.0, 3.0, 4.5, 4.5])
+    monkeypatch.setattr(memory.time, "monotonic", lambda: next(clock))
+    hook = memory.releasing(lambda *a, **k: seen.append((a, k)), every=2.0)
+    for batch in range(5):
+        hook("segmentation", None, completed=batch)
+    # started at 0.0; calls at 0.5, 1.9, 2.0 (trim, reset to 2.0), 3.0, 4.5 (trim, reset to 4.5)
+    assert trims == [0, 0]
+    assert [k["completed"] for _, k in seen] == [0, 1, 2, 3, 4] and seen[0][0] == ("segmentation", None)
