@@ -174,13 +174,19 @@ def decode(path: str | Path, min_duration: float = 1.0) -> Audio:
     )
 
 
+LEVEL_FRAME = 0.01  # seconds
+
+
+def frame_levels(samples: np.ndarray, sample_rate: int = SAMPLE_RATE, seconds: float = LEVEL_FRAME) -> np.ndarray:
+    """Level of each `seconds`-long frame, in dB relative to full scale."""
+    hop = int(sample_rate * seconds)
+    frames = len(samples) // hop
+    framed = samples[: frames * hop].reshape(frames, hop)
+    power = np.einsum("ij,ij->i", framed, framed) / hop   # no squared copy of a long call
+    return 10 * np.log10(power.astype(np.float64) + 1e-12)
+
+
 def is_silent(samples: np.ndarray, threshold_dbfs: float) -> bool:
     """True when the loudest 50 ms window stays below `threshold_dbfs`."""
-    window = SAMPLE_RATE // 20
-    n = len(samples) // window
-    if n == 0:
-        return True
-    frames = samples[: n * window].reshape(n, window)
-    rms = np.sqrt(np.einsum("ij,ij->i", frames, frames) / window)  # no squared copy of a long call
-    peak_db = 20 * np.log10(max(float(rms.max()), 1e-10))
-    return peak_db < threshold_dbfs
+    levels = frame_levels(samples, SAMPLE_RATE, 0.05)
+    return not len(levels) or float(levels.max()) < threshold_dbfs

@@ -28,8 +28,9 @@ from pyannote.audio.pipelines.clustering import AgglomerativeClustering
 from pyannote.audio.telemetry import set_telemetry_metrics
 from pyannote.core import Annotation
 
+from .audio import frame_levels
 from .config import DiarizationSettings
-from .edges import frame_levels, trim_quiet_edges
+from .edges import trim_quiet_edges
 from .encoders import FusedEncoder, load_speaker_encoder
 from .errors import ModelMissing
 from .memory import releasing

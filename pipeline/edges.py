@@ -13,23 +13,13 @@ from dataclasses import replace
 
 import numpy as np
 
+from .audio import LEVEL_FRAME as FRAME
 from .types import Turn
-
-FRAME = 0.01  # seconds
-
-
-def frame_levels(samples: np.ndarray, sample_rate: int) -> np.ndarray:
-    """Level of each 10 ms frame, in dB relative to full scale."""
-    hop = int(sample_rate * FRAME)
-    frames = len(samples) // hop
-    framed = samples[: frames * hop].reshape(frames, hop)
-    power = np.einsum("ij,ij->i", framed, framed) / hop   # no squared copy of a long recording
-    return 10 * np.log10(power.astype(np.float64) + 1e-12)
 
 
 def trim_quiet_edges(turns: list[Turn], levels: np.ndarray, reach: float, margin_db: float,
                      floor_percentile: float) -> list[Turn]:
-    """`turns` with their quiet edges trimmed; `levels` from `frame_levels`.
+    """`turns` with their quiet edges trimmed; `levels` from `audio.frame_levels` (10 ms frames).
 
     The noise floor is the level below which the recording's quietest `floor_percentile`
     per cent of frames lie; a frame is quiet up to `margin_db` above it.

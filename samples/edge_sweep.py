@@ -31,10 +31,10 @@ def main() -> None:
     from dataclasses import replace
 
     from dev_calls import diarize_references, print_header, print_row
-    from pipeline.audio import SAMPLE_RATE
+    from pipeline.audio import SAMPLE_RATE, frame_levels
     from pipeline.config import load_settings
     from pipeline.diarize import Diarizer
-    from pipeline.edges import frame_levels, trim_quiet_edges
+    from pipeline.edges import trim_quiet_edges
     from pipeline.metrics import diarization_error_rate
 
     settings = load_settings(args.config)

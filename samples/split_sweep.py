@@ -36,27 +36,23 @@ def main() -> None:
     from pipeline.audio import SAMPLE_RATE
     from pipeline.config import load_settings
     from pipeline.diarize import Diarizer
-    from pipeline.edges import frame_levels, trim_quiet_edges
     from pipeline.metrics import diarization_error_rate
 
     settings = load_settings(args.config)
     # Diarized once without the split and the edge trim; here the split, then the trim, as Diarizer.diarize does.
     diarizer = Diarizer(replace(settings.diarization, split_threshold=None, edge_reach=None), settings.models_path)
-    edges = settings.diarization
-
-    def trimmed(turns, levels):
-        if edges.edge_reach is None:
-            return turns
-        return trim_quiet_edges(turns, levels, edges.edge_reach, edges.edge_margin_db, edges.edge_floor_percentile)
-
-    calls = []  # (name, reference, diarization, waveform, partials, levels)
+    calls = []  # (name, reference, diarization, samples, waveform, partials)
     for call in diarize_references(diarizer, settings, args.dev):
         waveform = torch.from_numpy(call.samples.copy())
-        calls.append((call.name, call.reference, call.diarization, waveform, diarizer.split_partials(waveform),
-                      frame_levels(call.samples, SAMPLE_RATE)))
+        calls.append((call.name, call.reference, call.diarization, call.samples, waveform,
+                      diarizer.split_partials(waveform)))
+    diarizer.settings = replace(diarizer.settings, edge_reach=settings.diarization.edge_reach)
+
+    def trimmed(diarization, samples):
+        return diarizer.trim_edges(diarization, samples, SAMPLE_RATE).turns
 
     print_header("threshold / min speech / reassign margin", [name for name, *_ in calls])
-    print_row("off", [diarization_error_rate(ref, trimmed(d.turns, levels)) for _, ref, d, _, _, levels in calls])
+    print_row("off", [diarization_error_rate(ref, trimmed(d, samples)) for _, ref, d, samples, *_ in calls])
     margins = ([None if m == "none" else float(m) for m in args.reassign_margins.split(",")]
                if args.reassign_margins else [settings.diarization.reassign_margin])
     grid = [(float(t), float(s), m) for m in margins for s in args.min_speech.split(",") for t in args.thresholds.split(",")]
@@ -64,9 +60,9 @@ def main() -> None:
         diarizer.settings = replace(diarizer.settings, split_threshold=threshold, split_min_speech=min_speech,
                                     reassign_margin=margin)
         scores = []
-        for _, ref, diarization, waveform, partials, levels in calls:
+        for _, ref, diarization, samples, waveform, partials in calls:
             split = diarizer.split_voices(diarization, partials, waveform, SAMPLE_RATE)
-            scores.append(diarization_error_rate(ref, trimmed(split.turns, levels)))
+            scores.append(diarization_error_rate(ref, trimmed(split, samples)))
         print_row(f"{threshold} / {min_speech} s / {margin}", scores)
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.edges import frame_levels, trim_quiet_edges
+from pipeline.audio import frame_levels
+from pipeline.edges import trim_quiet_edges
 from pipeline.types import Turn
 
 RATE = 16000
