@@ -31,6 +31,8 @@ class AsrSettings:
     call_sheet_hotwords: bool = False
     window_minutes: float = 10.0
     gpu_batch_size: int = 16
+    second_look: bool = True
+    second_look_context: float = 0.5
 
 
 @dataclass

@@ -45,20 +45,26 @@ def replace_unsure_runs(words: list[Word], max_probability: float, min_run_words
     return out
 
 
-def fill_silent_speech(words: list[Word], diarization: list[Turn], min_gap: float) -> list[Word]:
-    """A marker wherever diarization heard >= min_gap seconds of speech that has no word in it."""
+def silent_speech(words: list[Word], diarization: list[Turn], min_gap: float) -> list[tuple[float, float]]:
+    """(start, end) of each stretch of diarized speech >= min_gap seconds with no word in it."""
     spans = sorted((w.start, w.end) for w in words)
-    markers = []
+    gaps = []
     for turn in diarization:
         cursor = turn.start
         for start, end in spans:
             if end <= cursor or start >= turn.end:
                 continue
             if start - cursor >= min_gap:
-                markers.append(_marker(cursor, start))
+                gaps.append((cursor, start))
             cursor = max(cursor, end)
         if turn.end - cursor >= min_gap:
-            markers.append(_marker(cursor, turn.end))
+            gaps.append((cursor, turn.end))
+    return gaps
+
+
+def fill_silent_speech(words: list[Word], diarization: list[Turn], min_gap: float) -> list[Word]:
+    """A marker wherever diarization heard >= min_gap seconds of speech that has no word in it."""
+    markers = [_marker(start, end) for start, end in silent_speech(words, diarization, min_gap)]
     return sorted(words + markers, key=lambda w: w.start)
 
 
@@ -66,6 +72,19 @@ def mark_inaudible(words: list[Word], diarization: list[Turn], max_probability: 
                    min_run_words: int, min_gap: float, masked: list[tuple[float, float]] = ()) -> list[Word]:
     words = mark_masked(words, list(masked))
     return fill_silent_speech(replace_unsure_runs(words, max_probability, min_run_words), diarization, min_gap)
+
+
+def join_markers(words: list[Word]) -> list[Word]:
+    """Markers with no word between them become one: a masked word and the silent speech
+    after it are one stretch the listener could not make out, so the house text says it once."""
+    out: list[Word] = []
+    for word in words:
+        if out and word.text.strip().startswith(MARKER) and out[-1].text.strip().startswith(MARKER):
+            trailing = word.text.strip()[len(MARKER):] or out[-1].text.strip()[len(MARKER):]
+            out[-1] = Word(f" {MARKER}{trailing}", out[-1].start, word.end, 0.0, out[-1].speaker)
+        else:
+            out.append(word)
+    return out
 
 
 def masked_stretches(samples: np.ndarray, flatness: float, min_seconds: float,

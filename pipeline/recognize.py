@@ -53,6 +53,7 @@ class RecognizedSegment:
     end: float
     text: str
     words: list[Word]
+    no_speech_prob: float = 0.0
 
 
 class Recognizer:
@@ -81,6 +82,24 @@ class Recognizer:
         for start, end in windows(samples, int(self.settings.window_minutes * 60 * SAMPLE_RATE)):
             yield from self._recognize(samples[start:end], start / SAMPLE_RATE, hotwords)
 
+    def recognize_spans(self, samples: np.ndarray, spans: list[tuple[float, float]]) -> list[Word]:
+        """A second look at speech the long-form pass skipped: each span decoded on its own,
+        with `second_look_context` seconds of audio either side, keeping the words inside it.
+
+        Whisper, decoding 30 s at a time, sometimes jumps its timestamps over a few words
+        (after a burst of noise, say); alone, the same words are often read. A span Whisper
+        thinks holds no speech gives nothing, so a breath does not become "Thank you."
+        """
+        pad = self.settings.second_look_context
+        words = []
+        for start, end in spans:
+            first = max(0, int((start - pad) * SAMPLE_RATE))
+            clip = samples[first: int((end + pad) * SAMPLE_RATE)]
+            for seg in self._recognize(clip, first / SAMPLE_RATE, None):
+                if seg.no_speech_prob <= self.settings.no_speech_threshold:
+                    words += [w for w in seg.words if start <= (w.start + w.end) / 2 <= end]
+        return words
+
     def _recognize(self, samples: np.ndarray, offset: float, hotwords: str | None) -> Iterator[RecognizedSegment]:
         s = self.settings
         options = decoding_options(s) | {"hotwords": hotwords}
@@ -96,7 +115,7 @@ class Recognizer:
             if is_loop_over_silence(seg, s):
                 continue
             words = [Word(w.word, offset + w.start, offset + w.end, float(w.probability)) for w in seg.words or []]
-            yield RecognizedSegment(offset + seg.start, offset + seg.end, seg.text, words)
+            yield RecognizedSegment(offset + seg.start, offset + seg.end, seg.text, words, seg.no_speech_prob)
 
 
 def decoding_options(s: AsrSettings) -> dict:

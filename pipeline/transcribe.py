@@ -12,7 +12,7 @@ from .audio import SAMPLE_RATE, Audio, decode, is_silent
 from .callsheet import CallSheet
 from .config import DiarizationSettings, Settings
 from .diarize import Diarization, Diarizer
-from .inaudible import mark_inaudible, masked_stretches
+from .inaudible import join_markers, mark_inaudible, masked_stretches, silent_speech
 from .recognize import Recognizer, resolve_compute_type, resolve_device
 from .redact import redact_turns
 from .roles import RoleRules, asked_turns, assign_roles, load_role_rules, question_tails
@@ -154,6 +154,9 @@ class Transcriber:
         else:
             diarization = self._diarize(audio, floor, timings, TorchThreads(self.threads.diarization), on_stage)
             words = self._recognize(audio, sheet, timings, on_stage)
+        if self.settings.asr.second_look:
+            with _timed(timings, "second look", on_stage):
+                words = self._second_look(audio, words, diarization)
         found = len({t.speaker for t in diarization.turns})
         if floor and 0 < found < floor:
             transcript.warnings.append(f"diarization found {found} voices, fewer than the {floor} asked for "
@@ -173,6 +176,11 @@ class Transcriber:
         with _timed(timings, "diarization", on_stage):
             return self.diarizer.diarize(audio.samples, SAMPLE_RATE, Path(audio.path).stem,
                                          min_speakers=floor, hook=threads)
+
+    def _second_look(self, audio: Audio, words: list[Word], diarization: Diarization) -> list[Word]:
+        """Decode again the speech that would be marked (inaudible) for having no words."""
+        gaps = silent_speech(words, diarization.exclusive, self.style.inaudible["min_gap_seconds"])
+        return sorted(words + self.recognizer.recognize_spans(audio.samples, gaps), key=lambda w: w.start)
 
     def _recognize(self, audio: Audio, sheet: CallSheet | None, timings: dict[str, float],
                    on_stage: StageHook | None = None) -> list[Word]:
@@ -206,6 +214,8 @@ class Transcriber:
                                 int(marks["min_run_words"]), marks["min_gap_seconds"], masked)
         turns = give_back_questions(self._speakers_of(marked, diarization), transcript, self.role_rules,
                                     self.style.abbreviations)
+        for turn in turns:  # within one speaker's turn: markers of different signs may touch
+            turn.words = join_markers(turn.words)
         if sheet is not None and sheet.on_background:
             officials = {sp for sp, kind in roles.items() if kind == "official"}
             turns = redact_turns(turns, sheet, officials)

@@ -98,12 +98,12 @@ def bench(minutes: int, settings, bare: bool = True) -> dict:
         finished = time.perf_counter()
     t = transcript.timings
     seconds = {"decode": t["decode"], "diarization": t["diarization"], "recognition": t["recognition"],
-               "everything else": t["roles"] + t["alignment"] + finished - rendering}
+               "everything else": t.get("second look", 0) + t["roles"] + t["alignment"] + finished - rendering}
     peaks = memory.peaks
     together = peaks.get("diarization and recognition")  # overlapped: one peak for both
     peak = {"decode": peaks["decode"], "diarization": peaks.get("diarization", together),
             "recognition": peaks.get("recognition", together),
-            "everything else": max(peaks["roles"], peaks["alignment"], peaks["rendering"])}
+            "everything else": max(peaks.get("second look", 0), peaks["roles"], peaks["alignment"], peaks["rendering"])}
     stages = {name: {"seconds": seconds[name], "peak_rss_mb": peak[name]} for name in seconds}
     stages["pipeline end to end"] = {"seconds": t["decode"] + finished - started, "peak_rss_mb": max(peaks.values())}
     del transcript

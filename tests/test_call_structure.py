@@ -10,7 +10,7 @@ from pipeline.align import sentence_starts
 from pipeline.callsheet import load_call_sheet, parse_call_sheet, sidecar_for
 from pipeline.errors import ConfigError
 from pipeline.house import parse_house
-from pipeline.inaudible import mark_inaudible
+from pipeline.inaudible import join_markers, mark_inaudible
 from pipeline.metrics import inaudible_recall_precision, label_accuracy, normalize_words
 from pipeline.redact import leaks, redact_words, withhold_self_introductions
 from pipeline.render import render_house
@@ -377,6 +377,20 @@ def test_loud_noise_masking_speech_is_found_and_replaces_the_guesses():
     assert start == pytest.approx(1.0, abs=0.05) and end == pytest.approx(1.5, abs=0.05)
     ws = words("we need more funding quickly.")      # 0.5 s per word: "more" and "funding" lie under it
     assert joined(mark_masked(ws, [(start, end)])) == "we need (inaudible) quickly."
+
+
+def test_markers_that_touch_are_published_once():
+    """held-out four_officials: noise over "forty", then no word for "hours for every shipment"
+    gave "about (inaudible) (Inaudible.)"."""
+    ws = words("it will save them about") + words("forty. Thanks", 0.9)
+    for i, w in enumerate(ws):
+        w.start, w.end = i * 0.5, i * 0.5 + 0.4
+    masked = mark_inaudible(ws[:6], [Turn("A", 0, 6)], max_probability=0.1, min_run_words=1, min_gap=1.0,
+                            masked=[(2.5, 2.9)])
+    assert joined(masked) == "it will save them about (inaudible). (inaudible)"
+    assert joined(join_markers(masked)) == "it will save them about (inaudible)."
+    assert join_markers(masked)[-1].end == 6
+    assert joined(join_markers(ws)) == joined(ws)
 
 
 # ------------------------------------------------------------------ end to end on a synthetic briefing

@@ -182,3 +182,19 @@ def test_silent_recording_gives_empty_transcript_and_warning(cli, tmp_path):
     assert "warning" in result.stderr and "silent" in result.stderr
     assert (tmp_path / "s.txt").read_text() == ""
     assert json.loads((tmp_path / "s.json").read_text())["turns"] == []
+
+
+def test_a_second_look_reads_a_span_on_its_own_and_nothing_in_silence(synthetic_calls):
+    """What Whisper jumped over in the long-form pass is decoded alone (held-out four_officials:
+    "hours for every shipment" after a burst of noise); the silence before the first turn gives no word."""
+    from pipeline.audio import decode
+    from pipeline.config import load_settings
+    from pipeline.recognize import Recognizer
+
+    settings = load_settings()
+    recognizer = Recognizer(settings.asr, settings.models_path, "cpu", "int8", cpu_threads=2)
+    samples = decode(synthetic_calls / "briefing.wav").samples
+    turn = json.loads((synthetic_calls / "briefing.ref.json").read_text())["turns"][1]   # the first briefer, 19 s
+    words = recognizer.recognize_spans(samples, [(turn["start"], turn["end"]), (0.0, 0.9)])
+    assert all(turn["start"] <= w.start and w.end <= turn["end"] + 0.2 for w in words)
+    assert word_error_rate(normalize_words(turn["text"]), normalize_words(" ".join(w.text for w in words))) < 0.1
