@@ -30,7 +30,7 @@ from pyannote.core import Annotation
 
 from .audio import frame_levels
 from .config import DiarizationSettings
-from .edges import trim_quiet_edges
+from .edges import absorb_slivers, trim_quiet_edges
 from .encoders import FusedEncoder, load_speaker_encoder
 from .errors import ModelMissing
 from .memory import releasing
@@ -265,6 +265,9 @@ class Diarizer:
             if s.split_threshold is not None and not count_given and partials is not None:
                 diarization = self.split_voices(diarization, self.split_partials(waveform[0], partials),
                                                 waveform[0], sample_rate)
+        if s.sliver_seconds is not None:
+            diarization = Diarization(absorb_slivers(diarization.turns, s.sliver_seconds),
+                                      absorb_slivers(diarization.exclusive, s.sliver_seconds))
         return self.trim_edges(diarization, samples, sample_rate)
 
     def trim_edges(self, diarization: Diarization, samples: np.ndarray, sample_rate: int) -> Diarization:

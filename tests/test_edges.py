@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline.audio import frame_levels
-from pipeline.edges import trim_quiet_edges
+from pipeline.edges import absorb_slivers, trim_quiet_edges
 from pipeline.types import Turn
 
 RATE = 16000
@@ -57,3 +57,13 @@ def test_on_a_real_call_no_speech_is_trimmed(pyannote_sample):
         padded.append(Turn(turn.speaker, max(before, turn.start - 0.2), min(after, turn.end + 0.2)))
     for t, p, r in zip(trim(padded, samples), padded, reference):
         assert p.start <= t.start <= r.start + 0.02 and r.end - 0.02 <= t.end <= p.end, (t, r)
+
+
+def test_a_scrap_stuck_to_another_voice_joins_it_and_a_short_answer_in_silence_stays():
+    """dev briefing: 68 ms of "MODERATOR" at the end of the second briefer's turn, 17 ms at its start."""
+    turns = [Turn("MOD", 39.400, 42.387), Turn("MOD", 42.910, 42.927), Turn("TWO", 42.927, 56.663),
+             Turn("MOD", 56.663, 56.731), Turn("MOD", 57.180, 61.710), Turn("ONE", 62.5, 62.8)]
+    absorbed = [(t.speaker, t.start, t.end) for t in absorb_slivers(turns, shortest=0.5)]
+    assert absorbed == [("MOD", 39.400, 42.387), ("TWO", 42.910, 56.731), ("MOD", 57.180, 61.710),
+                        ("ONE", 62.5, 62.8)]
+    assert turns[2] == Turn("TWO", 42.927, 56.663)   # the input is left as it was
