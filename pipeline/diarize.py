@@ -30,7 +30,7 @@ from pyannote.core import Annotation
 
 from .audio import frame_levels
 from .config import DiarizationSettings
-from .edges import absorb_slivers, trim_quiet_edges
+from .edges import absorb_slivers, bridge_pauses, trim_quiet_edges
 from .encoders import FusedEncoder, load_speaker_encoder
 from .errors import ModelMissing
 from .memory import releasing
@@ -268,7 +268,10 @@ class Diarizer:
         if s.sliver_seconds is not None:
             diarization = Diarization(absorb_slivers(diarization.turns, s.sliver_seconds),
                                       absorb_slivers(diarization.exclusive, s.sliver_seconds))
-        return self.trim_edges(diarization, samples, sample_rate)
+        diarization = self.trim_edges(diarization, samples, sample_rate)
+        if s.bridge_seconds is not None:  # the exclusive turns keep their pauses: (inaudible) looks for speech in them
+            diarization = Diarization(bridge_pauses(diarization.turns, s.bridge_seconds), diarization.exclusive)
+        return diarization
 
     def trim_edges(self, diarization: Diarization, samples: np.ndarray, sample_rate: int) -> Diarization:
         """Turns trimmed to the recording's louder-than-noise frames (pipeline/edges.py). The

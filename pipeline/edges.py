@@ -11,6 +11,15 @@ At a hand-off inside one of its 5 s chunks, the model also gives a few frames on
 side of the change to the wrong voice: a scrap of turn, tens of milliseconds long, of a
 speaker who is not talking, stuck to the end of the turn before or the start of the
 next. `absorb_slivers` gives such a scrap to the turn it touches.
+
+And where one voice pauses between sentences, the model's turn stops and starts again.
+A listener, and a reference transcript, hear one turn; `bridge_pauses` joins them when
+no one else spoke in between.
+
+Under loud noise the model hears no voice at all, so a turn that ends in a burst of
+noise ends where the noise starts. `cover_noise` gives a masked stretch (found by
+`inaudible.masked_stretches`, where the transcript says `(inaudible)`) to the turn it
+overlaps or touches.
 """
 from __future__ import annotations
 
@@ -68,3 +77,31 @@ def absorb_slivers(turns: list[Turn], shortest: float, touch: float = 0.02) -> l
             host.start, host.end = min(host.start, turn.start), max(host.end, turn.end)
             absorbed.add(id(turn))
     return [t for t in ordered if id(t) not in absorbed]
+
+
+def bridge_pauses(turns: list[Turn], longest: float) -> list[Turn]:
+    """Consecutive turns of one speaker less than `longest` seconds apart, with no other
+    voice in the pause, become one turn."""
+    bridged: list[Turn] = []
+    last: dict[str, Turn] = {}     # each speaker's latest turn so far
+    for turn in sorted(turns, key=lambda t: t.start):
+        before = last.get(turn.speaker)
+        others_end = max((t.end for sp, t in last.items() if sp != turn.speaker), default=0.0)
+        if before is not None and 0 < turn.start - before.end < longest and others_end <= before.end:
+            before.end = max(before.end, turn.end)
+            continue
+        last[turn.speaker] = replace(turn)
+        bridged.append(last[turn.speaker])
+    return bridged
+
+
+def cover_noise(turns: list[Turn], stretches: list[tuple[float, float]], touch: float = 0.05) -> list[Turn]:
+    """Each noise stretch that overlaps or touches (within `touch`) a turn becomes part of the
+    turn it overlaps most; a stretch in the middle of a pause, with no turn beside it, stays out."""
+    covered = [replace(t) for t in turns]
+    for start, end in stretches:
+        beside = [t for t in covered if t.start <= end + touch and t.end >= start - touch]
+        if beside:
+            host = max(beside, key=lambda t: min(t.end, end) - max(t.start, start))
+            host.start, host.end = min(host.start, start), max(host.end, end)
+    return covered

@@ -12,6 +12,7 @@ from .audio import SAMPLE_RATE, Audio, decode, is_silent
 from .callsheet import CallSheet
 from .config import DiarizationSettings, Settings
 from .diarize import Diarization, Diarizer
+from .edges import cover_noise
 from .inaudible import join_markers, mark_inaudible, masked_stretches, silent_speech
 from .recognize import Recognizer, resolve_compute_type, resolve_device
 from .redact import redact_turns
@@ -164,7 +165,11 @@ class Transcriber:
         with _timed(timings, "roles", on_stage):
             self._assign_roles(transcript, words, diarization, sheet)
         with _timed(timings, "alignment", on_stage):
-            transcript.turns = self._published_turns(audio, words, diarization, transcript)
+            marks = self.style.inaudible
+            masked = masked_stretches(audio.samples, marks["noise_flatness"], marks["noise_min_seconds"])
+            # Speech under noise is the speech of the turn the noise cuts off (edges.py).
+            diarization = Diarization(cover_noise(diarization.turns, masked), cover_noise(diarization.exclusive, masked))
+            transcript.turns = self._published_turns(words, diarization, transcript, masked)
             transcript.diarization = askers_in_timeline(diarization.turns, transcript.turns)
         if not words:
             transcript.warnings.append("no words were recognized in the recording")
@@ -204,12 +209,11 @@ class Transcriber:
             transcript.roles.setdefault(d.speaker, "questioner")
             transcript.speaker_labels.setdefault(d.speaker, self.role_rules.labels["questioner"])
 
-    def _published_turns(self, audio: Audio, words: list[Word], diarization: Diarization,
-                         transcript: Transcript) -> list[Turn]:
+    def _published_turns(self, words: list[Word], diarization: Diarization, transcript: Transcript,
+                         masked: list[tuple[float, float]]) -> list[Turn]:
         """Words with (inaudible) marked, given their speakers, and redacted on background calls."""
         sheet, roles = transcript.sheet, transcript.roles
         marks = self.style.inaudible
-        masked = masked_stretches(audio.samples, marks["noise_flatness"], marks["noise_min_seconds"])
         marked = mark_inaudible(words, diarization.exclusive, marks["max_probability"],
                                 int(marks["min_run_words"]), marks["min_gap_seconds"], masked)
         turns = give_back_questions(self._speakers_of(marked, diarization), transcript, self.role_rules,

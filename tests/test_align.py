@@ -64,3 +64,10 @@ def test_change_at_a_sentence_end_or_out_of_reach_stays():
     words = _said(("A", "one."), ("A", "two"), ("A", "three"), ("A", "four"), ("B", "five"), ("B", "six"), ("B", "seven"))
     assert _speakers(snap_to_sentences(words, 2)) == _speakers(words)
     assert _speakers(snap_to_sentences(_said(("A", "Mr."), ("B", "Smith")), 1)) == ["A", "B"]  # not a sentence end
+
+
+def test_a_change_right_after_an_inaudible_stretch_stays():
+    """held-out many_questions: "…for example against (noise)?" then the answer; the marker,
+    which carries no "?", was pulled into the answer: "(Inaudible) Yes, the same…"."""
+    words = _said(("A", "example"), ("A", "again?"), ("A", " (inaudible)"), ("B", "Yes,"), ("B", "the"))
+    assert _speakers(snap_to_sentences(words, 2)) == ["A", "A", "A", "B", "B"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline.audio import frame_levels
-from pipeline.edges import absorb_slivers, trim_quiet_edges
+from pipeline.edges import absorb_slivers, bridge_pauses, cover_noise, trim_quiet_edges
 from pipeline.types import Turn
 
 RATE = 16000
@@ -67,3 +67,21 @@ def test_a_scrap_stuck_to_another_voice_joins_it_and_a_short_answer_in_silence_s
     assert absorbed == [("MOD", 39.400, 42.387), ("TWO", 42.910, 56.731), ("MOD", 57.180, 61.710),
                         ("ONE", 62.5, 62.8)]
     assert turns[2] == Turn("TWO", 42.927, 56.663)   # the input is left as it was
+
+
+def test_a_pause_between_one_voices_sentences_is_bridged_unless_someone_spoke_in_it():
+    turns = [Turn("A", 0.0, 2.0), Turn("A", 2.5, 4.0),      # a 0.5 s pause between sentences
+             Turn("B", 4.7, 6.0), Turn("B", 7.0, 8.0),      # 1 s apart: two turns
+             Turn("A", 8.2, 9.0), Turn("C", 9.1, 9.3), Turn("A", 9.5, 10.0)]   # C spoke in A's pause
+    bridged = [(t.speaker, t.start, t.end) for t in bridge_pauses(turns, longest=0.6)]
+    assert bridged == [("A", 0.0, 4.0), ("B", 4.7, 6.0), ("B", 7.0, 8.0), ("A", 8.2, 9.0), ("C", 9.1, 9.3),
+                       ("A", 9.5, 10.0)]
+    assert turns[0] == Turn("A", 0.0, 2.0)   # the input is left as it was
+
+
+def test_noise_that_cuts_a_turn_off_is_part_of_it_and_noise_in_a_pause_is_not():
+    """held-out one_official: the official's turn ended where the noise over its last word began."""
+    turns = [Turn("OFFICIAL", 88.78, 93.67), Turn("MODERATOR", 94.97, 103.51)]
+    covered = cover_noise(turns, [(93.67, 94.26), (100.0, 100.5), (104.0, 104.6)])
+    assert covered == [Turn("OFFICIAL", 88.78, 94.26), Turn("MODERATOR", 94.97, 103.51)]
+    assert turns[0] == Turn("OFFICIAL", 88.78, 93.67)   # the input is left as it was
