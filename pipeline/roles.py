@@ -153,13 +153,17 @@ def _questioner_score(s: SpeakerStats) -> float:
     return s.asked + 0.5 * s.questions
 
 
-def estimate_official_count(stats: dict[str, SpeakerStats], substantive_words: int) -> int:
-    """With no call sheet: officials are those who answer or brief at length, and those who
-    speak at length without asking, being called on, chairing or reading queue instructions."""
+def estimate_official_count(stats: dict[str, SpeakerStats], substantive_words: int,
+                            briefed_and_answered: int) -> int:
+    """With no call sheet: officials are those who answer or brief at length, those handed
+    the floor and answering again and again (in short turns too), and those who speak at
+    length without asking, being called on, chairing or reading queue instructions."""
     total = sum(s.words for s in stats.values())
 
     def briefs(s: SpeakerStats) -> bool:
         if s.long_turns >= 1 and _official_score(s, total) >= 3:
+            return True
+        if min(s.briefed, s.answers) >= briefed_and_answered and not s.handoffs:
             return True
         return (s.words >= substantive_words and not (s.questions or s.asked or s.handoffs
                                                       or s.moderator_cues or s.operator_cues))
@@ -249,7 +253,8 @@ def assign_roles(turns: list[tuple[str, str]], sheet: CallSheet | None = None,
     total = sum(s.words for s in stats.values())
     first, last = turns[0][0], turns[-1][0]
     officials = list(sheet.officials) if sheet and sheet.officials else None
-    count = len(officials) if officials else estimate_official_count(stats, th["substantive_words"])
+    count = len(officials) if officials else \
+        estimate_official_count(stats, th["substantive_words"], th["briefed_and_answered"])
     votes = _name_votes(turns, officials or [], rules)
 
     FILL = 100.0  # people the sheet lists are on the call: fill their slots before anything else
