@@ -38,7 +38,9 @@ def main() -> None:
     from pipeline.metrics import diarization_error_rate
 
     settings = load_settings(args.config)
-    diarizer = Diarizer(replace(settings.diarization, edge_reach=None), settings.models_path)
+    # The sliver and pause rules are left out, as they were when the edge trim was chosen.
+    diarizer = Diarizer(replace(settings.diarization, edge_reach=None, sliver_seconds=None, bridge_seconds=None),
+                        settings.models_path)
     calls = [(c.name, c.reference, c.diarization.turns, frame_levels(c.samples, SAMPLE_RATE))
              for c in diarize_references(diarizer, settings, args.dev)]
     print_header("reach / margin / floor percentile", [name for name, *_ in calls])

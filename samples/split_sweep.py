@@ -40,7 +40,9 @@ def main() -> None:
 
     settings = load_settings(args.config)
     # Diarized once without the split and the edge trim; here the split, then the trim, as Diarizer.diarize does.
-    diarizer = Diarizer(replace(settings.diarization, split_threshold=None, edge_reach=None), settings.models_path)
+    # The sliver and pause rules are left out, as they were when the split was chosen.
+    diarizer = Diarizer(replace(settings.diarization, split_threshold=None, edge_reach=None, sliver_seconds=None,
+                                bridge_seconds=None), settings.models_path)
     calls = []  # (name, reference, diarization, samples, waveform, partials)
     for call in diarize_references(diarizer, settings, args.dev):
         waveform = torch.from_numpy(call.samples.copy())
