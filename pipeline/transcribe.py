@@ -167,10 +167,9 @@ class Transcriber:
         with _timed(timings, "alignment", on_stage):
             marks = self.style.inaudible
             masked = masked_stretches(audio.samples, marks["noise_flatness"], marks["noise_min_seconds"])
-            # Speech under noise is the speech of the turn the noise cuts off (edges.py).
-            diarization = Diarization(cover_noise(diarization.turns, masked), cover_noise(diarization.exclusive, masked))
             transcript.turns = self._published_turns(words, diarization, transcript, masked)
-            transcript.diarization = askers_in_timeline(diarization.turns, transcript.turns)
+            # Speech under noise is the speech of the turn the noise cuts off (edges.py).
+            transcript.diarization = askers_in_timeline(cover_noise(diarization.turns, masked), transcript.turns)
         if not words:
             transcript.warnings.append("no words were recognized in the recording")
         return transcript
