@@ -14,7 +14,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .inaudible import MARKER
+from .inaudible import is_marker
 from .types import Turn, Word
 from .typography import ends_sentence
 
@@ -72,7 +72,7 @@ def snap_to_sentences(words: list[Word], reach: int, abbreviations: Iterable[str
     """
     abbreviations = {a.lower() for a in abbreviations}
     # Nobody heard where an (inaudible) stretch's sentence ended: a change after one stays.
-    ends = [ends_sentence(w.text, abbreviations) or w.text.strip().startswith(MARKER) for w in words]
+    ends = [ends_sentence(w.text, abbreviations) or is_marker(w) for w in words]
     for i in range(1, len(words)):
         if words[i - 1].speaker == words[i].speaker or ends[i - 1]:
             continue

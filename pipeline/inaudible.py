@@ -16,8 +16,13 @@ from .types import Turn, Word
 MARKER = "(inaudible)"
 
 
-def _marker(start: float, end: float, trailing: str = "") -> Word:
-    return Word(f" {MARKER}{trailing}", start, end, 0.0)
+def _marker(start: float, end: float, trailing: str = "", speaker: str | None = None) -> Word:
+    return Word(f" {MARKER}{trailing}", start, end, 0.0, speaker)
+
+
+def is_marker(word: Word) -> bool:
+    """An (inaudible) marker, with or without the sentence punctuation it keeps."""
+    return word.text.strip().startswith(MARKER)
 
 
 def replace_unsure_runs(words: list[Word], max_probability: float, min_run_words: int = 1) -> list[Word]:
@@ -79,9 +84,9 @@ def join_markers(words: list[Word]) -> list[Word]:
     after it are one stretch the listener could not make out, so the house text says it once."""
     out: list[Word] = []
     for word in words:
-        if out and word.text.strip().startswith(MARKER) and out[-1].text.strip().startswith(MARKER):
+        if out and is_marker(word) and is_marker(out[-1]):
             trailing = word.text.strip()[len(MARKER):] or out[-1].text.strip()[len(MARKER):]
-            out[-1] = Word(f" {MARKER}{trailing}", out[-1].start, word.end, 0.0, out[-1].speaker)
+            out[-1] = _marker(out[-1].start, word.end, trailing, out[-1].speaker)
         else:
             out.append(word)
     return out
