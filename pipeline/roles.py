@@ -304,22 +304,35 @@ def assign_roles(turns: list[tuple[str, str]], sheet: CallSheet | None = None,
     return roles
 
 
-def asked_turns(turns: list[tuple[str, str]], kinds: dict[str, str], rules: RoleRules | None = None) -> list[int]:
-    """Indices of turns that are a reporter's question heard in a briefer's voice.
+def _asks(sentence: str) -> bool:
+    # A question in quotes ends with ?” : a chair reading out a typed question, in the chair's voice.
+    return sentence.rstrip().endswith("?")
 
-    Diarization merges voices it cannot tell apart; when a reporter lands in an
-    official's cluster, their question would be published under the official's label.
-    A turn is taken as the reporter's when the moderator or operator has just handed the
-    floor to a questioner and the official's speaker id then asks a question. On the real
-    transcripts this pattern (a hand-off, then a question in another voice) is a
-    reporter's turn 96 times in 103, and none of the seven others is an official's turn
-    after a moderator's or operator's.
+
+def question_heads(turns: list[tuple[str, list[str]]], kinds: dict[str, str],
+                   rules: RoleRules | None = None) -> dict[int, int]:
+    """{turn index: sentence count} for an official's turns that begin with a reporter's question.
+
+    `turns` are (speaker, sentences). Diarization merges voices it cannot tell apart;
+    when a reporter lands in the cluster of the official who answers, question and
+    answer become one turn under the official's label. A turn is taken to begin with a
+    reporter's question when the moderator or operator has just handed the floor to a
+    questioner and the official's speaker id then asks something; the question runs to
+    its last sentence that ends in "?" (the whole turn when none does). On the real
+    transcripts, with each such question merged into the answer after it, the split
+    puts 81 % of the words under the right role (66 % left merged; 47 % when the whole
+    turn went to the reporter), and with the turns as spoken it takes no official's
+    own turn (tests/test_call_structure.py).
     """
     rules = rules or load_role_rules()
-    cues = _turn_cues(turns, rules)
-    return [i for i in range(1, len(cues))
-            if kinds.get(cues[i].speaker) == "official" and cues[i].question
-            and kinds.get(cues[i - 1].speaker) in ("moderator", "operator") and cues[i - 1].to_questioner]
+    cues = _turn_cues([(speaker, " ".join(sentences)) for speaker, sentences in turns], rules)
+    heads = {}
+    for i in range(1, len(cues)):
+        if kinds.get(cues[i].speaker) == "official" and cues[i].question \
+                and kinds.get(cues[i - 1].speaker) in ("moderator", "operator") and cues[i - 1].to_questioner:
+            asks = [_asks(s) for s in turns[i][1]]
+            heads[i] = len(asks) - asks[::-1].index(True) if True in asks else len(asks)
+    return heads
 
 
 def question_tails(turns: list[tuple[str, list[str]]], kinds: dict[str, str],
@@ -345,7 +358,6 @@ def question_tails(turns: list[tuple[str, list[str]]], kinds: dict[str, str],
         start = handoff.index(True) + 1
         while start < len(handoff) and handoff[start]:
             start += 1
-        # A question in quotes ends with ?” : a chair reading out a typed question, in the chair's voice.
-        if any(s.rstrip().endswith("?") for s in sentences[start:]):
+        if any(_asks(s) for s in sentences[start:]):
             tails[i] = start
     return tails

@@ -16,7 +16,7 @@ from .edges import cover_noise
 from .inaudible import join_markers, mark_inaudible, masked_stretches, silent_speech
 from .recognize import Recognizer, resolve_compute_type, resolve_device
 from .redact import redact_turns
-from .roles import RoleRules, asked_turns, assign_roles, load_role_rules, question_tails
+from .roles import RoleRules, assign_roles, load_role_rules, question_heads, question_tails
 from .threads import InBackground, TorchThreads, available_cores, plan_threads
 from .typography import load_house_style
 from .types import Transcript, Turn, Word, spoken_text
@@ -47,27 +47,27 @@ def give_back_questions(turns: list[Turn], transcript: Transcript, rules: RoleRu
                         abbreviations: list[str]) -> list[Turn]:
     """Reporters' questions heard in another role's voice get a speaker id of their own, "<cluster>/question".
 
-    A whole turn in an official's cluster (roles.asked_turns), or the end of a chair's
-    turn after its hand-off to a questioner (roles.question_tails); published as QUESTION.
+    The start of a turn in an official's cluster (roles.question_heads), or the end of a
+    chair's turn after its hand-off to a questioner (roles.question_tails); published as QUESTION.
     """
     roles, labels = transcript.roles, transcript.speaker_labels
-    asked = set(asked_turns([(t.speaker, t.text) for t in turns], roles, rules))
     starts = [sentence_starts([w.text for w in t.words], abbreviations) for t in turns]
     sentences = [(t.speaker, [spoken_text(t.words[a:b]) for a, b in zip(s, s[1:] + [None])])
                  for t, s in zip(turns, starts)]
-    tails = question_tails(sentences, roles, rules)
+    asked = {i: (0, count) for i, count in question_heads(sentences, roles, rules).items()}
+    asked |= {i: (first, len(starts[i])) for i, first in question_tails(sentences, roles, rules).items()}
     given_back = []
     for i, turn in enumerate(turns):
-        if i not in asked and i not in tails:
+        if i not in asked:
             given_back.append(turn)
             continue
-        first = starts[i][tails[i]] if i in tails else 0
-        if first:
-            given_back.append(Turn(turn.speaker, turn.start, turn.words[first - 1].end, turn.words[:first]))
+        bounds = starts[i] + [len(turn.words)]
+        first, last = (bounds[k] for k in asked[i])
         asker = f"{turn.speaker}/question"
-        for w in turn.words[first:]:
+        for w in turn.words[first:last]:
             w.speaker = asker
-        given_back.append(Turn(asker, turn.words[first].start, turn.end, turn.words[first:]))
+        pieces = (turn.words[:first], turn.words[first:last], turn.words[last:])
+        given_back += [Turn(ws[0].speaker, ws[0].start, ws[-1].end, ws) for ws in pieces if ws]
         roles[asker], labels[asker] = "questioner", rules.labels["questioner"]
     return given_back
 
