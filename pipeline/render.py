@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from . import __version__
-from .typography import HouseStyle, house_text, load_house_style
+from .typography import HouseStyle, house_text, load_house_style, whole_turn
 from .types import Transcript, Turn, Word, spoken_text
 
 JSON_SCHEMA = "callscribe.transcript/2"
@@ -38,7 +38,7 @@ def render_house(turns: list[tuple[str, list[str]]], header: list[str], style: H
     colon = ":" + " " * style.sentence_spacing
     blocks = list(header)
     for label, paragraphs in turns:
-        for i, paragraph in enumerate(p for p in paragraphs if p.strip()):
+        for i, paragraph in enumerate(whole_turn(paragraphs)):
             text = house_text(paragraph, style)
             blocks.append(f"{label}{colon}{text}" if i == 0 else text)
     if style.end_marker and turns:
@@ -128,7 +128,7 @@ def render_json(t: Transcript, style: HouseStyle | None = None) -> str:
                 "label": t.speaker_labels[turn.speaker],
                 "start": _round(turn.start),
                 "end": _round(turn.end),
-                "text": house_text(turn.text, style),
+                "text": house_text(" ".join(whole_turn([turn.text])), style),
                 "words": [
                     {"text": w.text.strip(), "start": _round(w.start), "end": _round(w.end),
                      "probability": round(w.probability, 4)}

@@ -131,6 +131,26 @@ def inaudible_case(text: str) -> str:
     return re.sub(r"\([Ii]naudible(\.?)\)([.,;:?!]?)", repl, text)
 
 
+def whole_turn(paragraphs: list[str]) -> list[str]:
+    """A turn starts with a capital and ends a sentence (. ? ! or a dash), as every turn of
+    the real transcripts does. Recognized text can break off where the speaker changes in
+    mid-sentence: "…last but not least," / "thank you. On the security side…"."""
+    paragraphs = [p.strip() for p in paragraphs if p.strip()]
+    if not paragraphs:
+        return paragraphs
+    first = paragraphs[0]
+    paragraphs[0] = first[0].upper() + first[1:]
+    body = paragraphs[-1].rstrip("”’\"')")
+    closing = paragraphs[-1][len(body):]
+    if body[-1:] in (",", ";", ":"):
+        body = body[:-1] + "."
+    elif body and body[-1] not in ".?!—–":
+        # A period goes inside closing quotes, after a parenthesis: “…go.”  …to (inaudible).
+        body, closing = (body + closing, ".") if ")" in closing else (body + ".", closing)
+    paragraphs[-1] = body + closing
+    return paragraphs
+
+
 def house_text(text: str, style: HouseStyle) -> str:
     """Recognizer text -> house text (idempotent on house text)."""
     text = inaudible_case(curly_quotes(text))
