@@ -7,7 +7,13 @@ its own two utterances ("self"), the distance to the nearest other voice (uttera
 embeddings, unit-normalized, euclidean: diarization's clustering stops at 0.5), and the
 word error rate of Whisper base on a 70-word paragraph in that voice.
 
+With --script, each turn of a call script is spoken alone in its speaker's voice (no
+other voice, no noise burst: {inaudible:…} turns are left out) and read by the model and
+options of configs/default.yaml: word error rate per speaker and for the whole script,
+the most Whisper gets from those voices on that text.
+
 Usage: python samples/voices.py [--wideband] [VOICE ...]   (e.g. en-us+m3 flite:rms)
+       python samples/voices.py [--wideband] --script samples/calls/heldout/one_official.yaml
 """
 from __future__ import annotations
 
@@ -20,7 +26,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from make_calls import TURN_DBFS, speak, telephone  # noqa: E402
+from make_calls import NOISE_DBFS, TURN_DBFS, speak, telephone  # noqa: E402
 
 SENTENCES = [
     "Thank you for taking my question. Can you say more about the timing of the talks and who will attend them next week?",
@@ -47,7 +53,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("voices", nargs="*", help="voice names as in the scripts (default: the scripts' bank)")
     parser.add_argument("--wideband", action="store_true", help="no telephone band limit")
+    parser.add_argument("--script", type=Path, help="read each turn of this call script alone")
     args = parser.parse_args()  # before the models load: --help answers at once
+    if args.script:
+        return read_script_turns(args.script, not args.wideband)
 
     from faster_whisper import WhisperModel
 
@@ -86,6 +95,41 @@ def main() -> None:
                                          condition_on_previous_text=False)
         wer = word_error_rate(PARAGRAPH, " ".join(s.text for s in segments))
         print(f"| {name} | {distance[i, i]:.2f} | {nearest[0]:.2f} ({nearest[1]}) | {100 * wer:.1f} % |")
+
+
+def read_script_turns(script_path: Path, band_limit: bool) -> None:
+    from faster_whisper import WhisperModel
+
+    from pipeline.config import load_settings
+    from pipeline.metrics import normalize_words, word_error_rate
+    from pipeline.models import require
+
+    settings = load_settings()
+    asr = settings.asr
+    whisper = WhisperModel(str(require(asr.model, settings.models_path)), device="cpu",
+                           compute_type="float32" if asr.compute_type == "auto" else asr.compute_type)
+    script = yaml.safe_load(script_path.read_text())
+    speakers = script["speakers"]
+    said: dict[str, tuple[list[str], list[str]]] = {}
+    for seed, (who, text, *_) in enumerate(script["turns"]):
+        if "{" in text:
+            continue
+        v = speakers[who]
+        speech = speak(text, v["voice"], script.get("wpm", 165), v.get("pitch", 50), v.get("shift", 1.0))
+        speech = speech * 10 ** (TURN_DBFS / 20) / np.sqrt(np.mean(speech ** 2))
+        segments, _ = whisper.transcribe(telephone(speech, seed, script.get("noise_db", NOISE_DBFS), band_limit),
+                                         language=asr.language, beam_size=asr.beam_size, temperature=asr.temperature,
+                                         condition_on_previous_text=asr.condition_on_previous_text)
+        ref, hyp = said.setdefault(who, ([], []))
+        ref += normalize_words(text)
+        hyp += normalize_words(" ".join(s.text for s in segments))
+    print(f"| speaker | voice | words | WER ({asr.model}) |\n| --- | --- | --- | --- |")
+    for who, (ref, hyp) in said.items():
+        v = speakers[who]
+        print(f"| {who} | {v['voice']}@{v.get('shift', 1.0)} | {len(ref)} | {100 * word_error_rate(ref, hyp):.1f} % |")
+    ref = [w for r, _ in said.values() for w in r]
+    hyp = [w for _, h in said.values() for w in h]
+    print(f"| all | | {len(ref)} | {100 * word_error_rate(ref, hyp):.1f} % |")
 
 
 if __name__ == "__main__":
