@@ -10,6 +10,7 @@ chair, if any), at most one moderator and one operator, and any number of questi
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,6 +177,19 @@ def default_officials(count: int, family: str) -> list[Official]:
     return [Official(label=f"{family} {NUMBER_WORDS[i] if i < len(NUMBER_WORDS) else i + 1}") for i in range(count)]
 
 
+def official_family(turns: list[tuple[str, str]], rules: RoleRules) -> str | None:
+    """The label family the ground rules give briefers ("…attributable to a senior
+    administration official" -> SENIOR ADMINISTRATION OFFICIAL), from the first turn that
+    names one; None when none does."""
+    cues = "|".join(re.escape(c.strip()) for c in rules.cues["attribution"])
+    named = re.compile(rf" (?:{cues}) (?:an? |the )?(senior (?:\S+ ){{0,3}}?official)s? ")
+    for _, text in turns:
+        found = named.search(_normalized(text))
+        if found:
+            return found.group(1).upper()
+    return None
+
+
 def _name_forms(name: str) -> list[str]:
     """Full name, surname and first name: a chair hands over with any of them."""
     words = normalize_words(name)
@@ -298,7 +312,8 @@ def assign_roles(turns: list[tuple[str, str]], sheet: CallSheet | None = None,
         else:
             roles[speakers[r]] = Role("questioner", labels["questioner"])
     _order_chairs(roles, stats, labels["moderator"])
-    officials = officials or default_officials(len(chosen), labels["official_family"])
+    family = official_family(turns, rules) or labels["official_family"]
+    officials = officials or default_officials(len(chosen), family)
     for speaker, official in _order_officials(chosen, officials, votes, stats).items():
         roles[speaker] = Role("official", official.label, official)
     return roles
