@@ -190,6 +190,13 @@ def official_family(turns: list[tuple[str, str]], rules: RoleRules) -> str | Non
     return None
 
 
+def said_on_background(turns: list[tuple[str, str]], kinds: dict[str, str], rules: RoleRules) -> bool:
+    """Whether anyone but a questioner puts the call on background (the ground rules: a
+    chair as a rule, or a briefer who states them)."""
+    return any(kinds.get(speaker) != "questioner" and _has(_normalized(text), rules.cues["background"])
+               for speaker, text in turns)
+
+
 def _name_forms(name: str) -> list[str]:
     """Full name, surname and first name: a chair hands over with any of them."""
     words = normalize_words(name)

@@ -16,7 +16,7 @@ from .edges import cover_noise
 from .inaudible import join_markers, mark_inaudible, masked_stretches, silent_speech
 from .recognize import Recognizer, resolve_compute_type, resolve_device
 from .redact import redact_turns
-from .roles import RoleRules, assign_roles, load_role_rules, question_heads, question_tails
+from .roles import RoleRules, assign_roles, load_role_rules, question_heads, question_tails, said_on_background
 from .threads import InBackground, TorchThreads, available_cores, plan_threads
 from .typography import load_house_style
 from .types import Transcript, Turn, Word, spoken_text
@@ -200,13 +200,16 @@ class Transcriber:
                       sheet: CallSheet | None) -> None:
         # Roles are judged on everything the recognizer heard, before unsure words become
         # (inaudible): a half-heard "press one then zero" still marks the operator.
-        heard = self._speakers_of(words, diarization)
-        roles = assign_roles([(t.speaker, t.text) for t in heard], sheet, self.role_rules)
+        said = [(t.speaker, t.text) for t in self._speakers_of(words, diarization)]
+        roles = assign_roles(said, sheet, self.role_rules)
         transcript.roles = {sp: r.kind for sp, r in roles.items()}
         transcript.speaker_labels = {sp: r.label for sp, r in roles.items()}
         for d in diarization.turns:  # speakers diarization heard who said no word
             transcript.roles.setdefault(d.speaker, "questioner")
             transcript.speaker_labels.setdefault(d.speaker, self.role_rules.labels["questioner"])
+        if sheet is None and said_on_background(said, transcript.roles, self.role_rules):
+            transcript.warnings.append("the call is on background by its ground rules, but there is no call sheet: "
+                                       "briefers' names are not redacted (give NAME.yaml with their names)")
 
     def _published_turns(self, words: list[Word], diarization: Diarization, transcript: Transcript,
                          masked: list[tuple[float, float]]) -> list[Turn]:

@@ -58,6 +58,8 @@ def test_batch_isolates_failures_and_skips_what_is_done(recordings, synthetic_ca
     assert set(reasons) == {"corrupt", "empty", "notes"}
     assert "truncated" in reasons["corrupt"] and "empty file" in reasons["empty"] and "not" in reasons["notes"]
     assert all(f"FAILED {name}" in first.stderr for name in reasons)
+    done = {x["name"]: x["reason"] for x in r["recordings"] if x["status"] == "done"}
+    assert "no call sheet" in done["réunion du matin"]   # its opening puts the call on background
 
     # Good transcripts are written and right: the first 16 s hold the moderator's opening.
     first_turn = (out / "réunion du matin.txt").read_text().split("\n\n")[0].split(":", 1)[1]

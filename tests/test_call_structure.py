@@ -14,7 +14,8 @@ from pipeline.inaudible import join_markers, mark_inaudible
 from pipeline.metrics import inaudible_recall_precision, label_accuracy, normalize_words
 from pipeline.redact import leaks, redact_words, withhold_self_introductions
 from pipeline.render import render_house
-from pipeline.roles import assign_roles, load_role_rules, official_family, question_heads, question_tails
+from pipeline.roles import (assign_roles, load_role_rules, official_family, question_heads, question_tails,
+                            said_on_background)
 from pipeline.typography import house_text, load_house_style
 from pipeline.types import Turn, Word
 from real_calls import load_real_call, transcript_files, without_punctuation
@@ -328,6 +329,17 @@ def test_the_ground_rules_name_the_officials_family():
         assert family is None or family in families, path.stem
         found += family is not None
     assert found >= 11   # measured: 11 of the 12 calls whose briefers are "senior … officials"; none wrong
+
+
+def test_background_ground_rules_are_heard_on_the_real_transcripts():
+    """With no call sheet, a background call is recognized by its ground rules (and the
+    transcript warns that names cannot be redacted): on the real transcripts, every call
+    whose briefers are "senior … officials" and none of the on-the-record ones."""
+    rules = load_role_rules()
+    for path in transcript_files():
+        call = load_real_call(path)
+        on_background = any(label.startswith("SENIOR ") and "OFFICIAL" in label for label in call.labels)
+        assert said_on_background(call.turns, _kinds(call), rules) == on_background, path.stem
 
 
 def test_an_official_who_answers_only_in_short_turns_is_an_official():
