@@ -319,8 +319,7 @@ def assign_roles(turns: list[tuple[str, str]], sheet: CallSheet | None = None,
         else:
             roles[speakers[r]] = Role("questioner", labels["questioner"])
     _order_chairs(roles, stats, labels["moderator"])
-    family = official_family(turns, rules) or labels["official_family"]
-    officials = officials or default_officials(len(chosen), family)
+    officials = officials or default_officials(len(chosen), official_family(turns, rules) or labels["official_family"])
     for speaker, official in _order_officials(chosen, officials, votes, stats).items():
         roles[speaker] = Role("official", official.label, official)
     return roles
