@@ -38,7 +38,7 @@ def render_house(turns: list[tuple[str, list[str]]], header: list[str], style: H
     colon = ":" + " " * style.sentence_spacing
     blocks = list(header)
     for label, paragraphs in turns:
-        for i, paragraph in enumerate(whole_turn(paragraphs)):
+        for i, paragraph in enumerate(whole_turn(paragraphs, style.cut_off_words)):
             text = house_text(paragraph, style)
             blocks.append(f"{label}{colon}{text}" if i == 0 else text)
     if style.end_marker and turns:
@@ -128,7 +128,7 @@ def render_json(t: Transcript, style: HouseStyle | None = None) -> str:
                 "label": t.speaker_labels[turn.speaker],
                 "start": _round(turn.start),
                 "end": _round(turn.end),
-                "text": house_text(" ".join(whole_turn([turn.text])), style),
+                "text": house_text(" ".join(whole_turn([turn.text], style.cut_off_words)), style),
                 "words": [
                     {"text": w.text.strip(), "start": _round(w.start), "end": _round(w.end),
                      "probability": round(w.probability, 4)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import yaml
 
@@ -28,6 +29,7 @@ class HouseStyle:
     spellings: dict[str, str] = field(default_factory=dict)
     abbreviations: list[str] = field(default_factory=list)
     inaudible: dict[str, float] = field(default_factory=dict)
+    cut_off_words: list[str] = field(default_factory=list)
 
 
 def load_house_style(path: str | Path | None = None, **overrides) -> HouseStyle:
@@ -131,10 +133,11 @@ def inaudible_case(text: str) -> str:
     return re.sub(r"\([Ii]naudible(\.?)\)([.,;:?!]?)", repl, text)
 
 
-def whole_turn(paragraphs: list[str]) -> list[str]:
+def whole_turn(paragraphs: list[str], cut_off_words: Iterable[str] = ()) -> list[str]:
     """A turn starts with a capital and ends a sentence (. ? ! or a dash), as every turn of
     the real transcripts does. Recognized text can break off where the speaker changes in
-    mid-sentence: "…last but not least," / "thank you. On the security side…"."""
+    mid-sentence: "…last but not least," / "thank you. On the security side…". A turn
+    that breaks off on one of `cut_off_words` ("…and") was cut off: it ends with an em dash."""
     paragraphs = [p.strip() for p in paragraphs if p.strip()]
     if not paragraphs:
         return paragraphs
@@ -142,11 +145,15 @@ def whole_turn(paragraphs: list[str]) -> list[str]:
     paragraphs[0] = first[0].upper() + first[1:]
     body = paragraphs[-1].rstrip("”’\"')")
     closing = paragraphs[-1][len(body):]
-    if body[-1:] in (",", ";", ":"):
-        body = body[:-1] + "."
-    elif body and body[-1] not in ".?!—–":
-        # A period goes inside closing quotes, after a parenthesis: “…go.”  …to (inaudible).
-        body, closing = (body + closing, ".") if ")" in closing else (body + ".", closing)
+    if body and body[-1] not in ".?!—–":
+        unfinished = body.rstrip(",;:")
+        if not closing and unfinished and unfinished.split()[-1].lower() in cut_off_words:
+            body = unfinished + " —"
+        elif body[-1] in ",;:":
+            body = unfinished + "."
+        else:
+            # A period goes inside closing quotes, after a parenthesis: “…go.”  …to (inaudible).
+            body, closing = (body + closing, ".") if ")" in closing else (body + ".", closing)
     paragraphs[-1] = body + closing
     return paragraphs
 

@@ -68,14 +68,15 @@ def test_house_layout_header_labels_and_spacing():
 
 def test_a_turn_broken_off_mid_sentence_is_published_as_whole_sentences():
     """Where the speaker changes in mid-sentence, the recognized text of the turns on either
-    side neither starts with a capital nor ends a sentence; published turns always do."""
+    side neither starts with a capital nor ends a sentence; published turns always do (a
+    turn that breaks off on "and", "the"… was cut off, and ends with an em dash)."""
     text = render_house([("MODERATOR", ["And [Official Four], last but not least,"]),
                          ("OFFICIAL FOUR", ["thank you.", "On the security side we expect a statement"]),
                          ("QUESTION", ["Did they agree to (inaudible)"]), ("MODERATOR", ["He said “go”"]),
-                         ("QUESTION", ["So the —"])], [], STYLE)
+                         ("QUESTION", ["So the —"]), ("OFFICIAL FOUR", ["For every ship of that size, and"])], [], STYLE)
     assert text == ("MODERATOR:  And [Official Four], last but not least.\n\nOFFICIAL FOUR:  Thank you.\n\n"
                     "On the security side we expect a statement.\n\nQUESTION:  Did they agree to (inaudible).\n\n"
-                    "MODERATOR:  He said “go.”\n\nQUESTION:  So the —\n")
+                    "MODERATOR:  He said “go.”\n\nQUESTION:  So the —\n\nOFFICIAL FOUR:  For every ship of that size, and —\n")
 
 
 @pytest.mark.parametrize("said,published", [
