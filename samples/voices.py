@@ -70,17 +70,12 @@ def main() -> None:
     whisper = WhisperModel(str(require("base", models)), device="cpu", compute_type="int8")
     voices = {name: {"voice": name} for name in args.voices} or bank()
 
-    def say(text: str, v: dict, seed: int) -> np.ndarray:
-        speech = speak(text, v["voice"], 165, v.get("pitch", 50), v.get("shift", 1.0))
-        speech = speech * 10 ** (TURN_DBFS / 20) / np.sqrt(np.mean(speech ** 2))
-        return telephone(speech, seed, -45, band_limit=not args.wideband)
-
     embeddings = []
     for v in voices.values():
         pair = []
         for seed, text in enumerate(SENTENCES):
             with torch.inference_mode():
-                e = encoder.partials(torch.from_numpy(say(text, v, seed).copy()), 20).mean(0)
+                e = encoder.partials(torch.from_numpy(on_the_line(text, v, seed, not args.wideband).copy()), 20).mean(0)
             pair.append((e / e.norm()).numpy())
         embeddings.append(pair)
     first = np.stack([e[0] for e in embeddings])
@@ -91,10 +86,18 @@ def main() -> None:
     print("| voice | self | nearest other voice | WER (base) |\n| --- | --- | --- | --- |")
     for i, (name, v) in enumerate(voices.items()):
         nearest = min((distance[i, j], names[j]) for j in range(len(names)) if j != i)
-        segments, _ = whisper.transcribe(say(PARAGRAPH, v, 7), language="en", beam_size=5,
+        segments, _ = whisper.transcribe(on_the_line(PARAGRAPH, v, 7, not args.wideband), language="en", beam_size=5,
                                          condition_on_previous_text=False)
         wer = word_error_rate(PARAGRAPH, " ".join(s.text for s in segments))
         print(f"| {name} | {distance[i, i]:.2f} | {nearest[0]:.2f} ({nearest[1]}) | {100 * wer:.1f} % |")
+
+
+def on_the_line(text: str, v: dict, seed: int, band_limit: bool, wpm: int = 165,
+                noise_db: float = NOISE_DBFS) -> np.ndarray:
+    """`text` in voice `v`, at a turn's loudness, through the line (as make_calls.py speaks a turn)."""
+    speech = speak(text, v["voice"], wpm, v.get("pitch", 50), v.get("shift", 1.0))
+    speech = speech * 10 ** (TURN_DBFS / 20) / np.sqrt(np.mean(speech ** 2))
+    return telephone(speech, seed, noise_db, band_limit)
 
 
 def read_script_turns(script_path: Path, band_limit: bool) -> None:
@@ -102,23 +105,22 @@ def read_script_turns(script_path: Path, band_limit: bool) -> None:
 
     from pipeline.config import load_settings
     from pipeline.metrics import normalize_words, word_error_rate
-    from pipeline.models import require
+    from pipeline.recognize import resolve_compute_type, resolve_model_path
 
     settings = load_settings()
     asr = settings.asr
-    whisper = WhisperModel(str(require(asr.model, settings.models_path)), device="cpu",
-                           compute_type="float32" if asr.compute_type == "auto" else asr.compute_type)
+    whisper = WhisperModel(resolve_model_path(asr.model, settings.models_path), device="cpu",
+                           compute_type=resolve_compute_type(asr.compute_type, "cpu"))
     script = yaml.safe_load(script_path.read_text())
     speakers = script["speakers"]
     said: dict[str, tuple[list[str], list[str]]] = {}
     for seed, (who, text, *_) in enumerate(script["turns"]):
         if "{" in text:
             continue
-        v = speakers[who]
-        speech = speak(text, v["voice"], script.get("wpm", 165), v.get("pitch", 50), v.get("shift", 1.0))
-        speech = speech * 10 ** (TURN_DBFS / 20) / np.sqrt(np.mean(speech ** 2))
-        segments, _ = whisper.transcribe(telephone(speech, seed, script.get("noise_db", NOISE_DBFS), band_limit),
-                                         language=asr.language, beam_size=asr.beam_size, temperature=asr.temperature,
+        speech = on_the_line(text, speakers[who], seed, band_limit, script.get("wpm", 165),
+                             script.get("noise_db", NOISE_DBFS))
+        segments, _ = whisper.transcribe(speech, language=asr.language, beam_size=asr.beam_size,
+                                         temperature=asr.temperature,
                                          condition_on_previous_text=asr.condition_on_previous_text)
         ref, hyp = said.setdefault(who, ([], []))
         ref += normalize_words(text)
