@@ -13,6 +13,7 @@ _ONES = "zero one two three four five six seven eight nine ten eleven twelve thi
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SPELLING = {"ok": "okay", "%": "percent"}
 _SCALES = {"thousand", "million", "billion", "trillion"}
+_EDITORIAL = re.compile(r"\((?!\s*inaudible)[^()]*\)", re.IGNORECASE)
 _ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
              "nine": "ninth", "twelve": "twelfth"}
 
@@ -56,7 +57,10 @@ def normalize_words(text: str) -> list[str]:
     """Lowercase words without punctuation, numbers as they are said, so WER counts words, not style.
 
     "$1 billion" is said "one billion dollars": the currency word follows the number and its scale.
+    A transcriber's insertions in parentheses, (Laughter.) or (Via interpreter), were not said;
+    (inaudible) stays, as the word "inaudible", for the marker measures.
     """
+    text = _EDITORIAL.sub(" ", text)
     text = text.lower().replace("’", "'").replace("-", " ").replace("–", " ").replace("—", " ")
     words, dollars = [], False
     for token in text.split():

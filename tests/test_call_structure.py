@@ -100,6 +100,11 @@ def test_wer_normalization_says_numbers_as_spoken():
     assert normalize_words("It costs $40.") == "it costs forty dollars".split()
 
 
+def test_wer_normalization_leaves_out_editorial_insertions_but_not_inaudible():
+    text = "(Via interpreter) Thank you – (laughter) – Ahali (ph) said (Inaudible.) and (inaudible) more."
+    assert normalize_words(text) == "thank you ahali said inaudible and inaudible more".split()
+
+
 def test_call_sheet_schema(tmp_path):
     sheet = parse_call_sheet({"title": "T", "date": "2024-02-27", "ground_rules": "background",
                               "officials": [{"name": "Margaret Ellison", "label": "Senior Administration Official One"}],
