@@ -4,7 +4,8 @@ CAM++ (Wang et al., Interspeech 2023, arXiv:2303.00332) is a densely connected T
 context-aware masking over 80-band Kaldi filterbanks, trained on 200,000 Chinese and
 English speakers (`iic/speech_campplus_sv_zh_en_16k-common_advanced`, Apache-2.0). On
 the synthetic calls it separates voices that GE2E hears as one: the equal error rate
-between 1.6 s pieces of different reference speakers was about half GE2E's (docs/measurements.md).
+between 1.6 s pieces of different reference speakers was about half GE2E's
+(docs/measurements.md).
 
 The network below is 3D-Speaker's `speakerlab/models/campplus` (Apache-2.0, Copyright
 3D-Speaker), cut to inference: the module names are kept, so the published state dict

@@ -17,7 +17,8 @@ short to embed at all keeps the speaker's id. Then a short turn may move to anot
 speaker altogether, when that speaker's voice is clearly nearer (`reassign_short_turns`).
 
 The partials compared are the split encoder's (`diarization.split_encoder`): by default
-GE2E and CAM++ side by side, which tell more voices apart than GE2E alone (docs/measurements.md); the distances above are GE2E's.
+GE2E and CAM++ side by side, which tell more voices apart than GE2E alone
+(docs/measurements.md); the distances above are GE2E's.
 """
 from __future__ import annotations
 
