@@ -34,7 +34,7 @@ def plan_threads(cores: int, device: str, compute_type: str, cpu_threads: int = 
     more cores and int8, diarization runs alongside recognition, each on its share, and
     the pipeline costs about what recognition alone does. In float32, the CPU default,
     recognition does use the second core (18.7 s on two), and the stages take turns,
-    each with every core: 27.5 s end to end against 32.3 s overlapped (README, "Speed").
+    each with every core: 27.5 s end to end against 32.3 s overlapped (docs/measurements.md, "Speed").
     On a GPU the stages take turns. `cpu_threads` (asr.cpu_threads), when set, is what
     recognition gets.
     """
