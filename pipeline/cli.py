@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import CallscribeError, OutputError
+from .errors import CallscribeError, MissingInput, OutputError
 
 
 def _quiet_libraries() -> None:
@@ -194,14 +194,14 @@ def batch(in_dir: Path, out_dir: Path, formats: str, jobs: int, recursive: bool,
 @click.option("--models-dir", type=click.Path(path_type=Path))
 def evaluate_command(reference_dir: Path, json_file: Path | None, config_file: Path | None, **options) -> None:
     """Transcribe every reference recording in REFERENCE_DIR and print a table of scores."""
-    from .evaluate import evaluate, markdown_table, to_json
+    from .evaluate import evaluate, markdown_table, references, to_json
     from .output import write_atomic
     from .transcribe import Transcriber
     try:
+        if not references(reference_dir):  # before the models load, which takes a while
+            raise MissingInput(reference_dir, "no reference recordings (NAME.wav with NAME.ref.txt, .stm or .rttm)")
         transcriber = Transcriber(_settings_from(config_file, options))
         scores = evaluate(reference_dir, transcriber, lambda name: click.echo(f"evaluating {name}", err=True))
-        if not scores:
-            raise CallscribeError(reference_dir, "no reference recordings (NAME.wav with NAME.ref.txt, .stm or .rttm)")
         click.echo(markdown_table(scores), nl=False)
         if json_file:
             write_atomic({json_file: to_json(scores)})
@@ -257,10 +257,11 @@ def models_install(names: tuple[str, ...], force: bool, models_dir: Path | None)
     from .models import install, load_catalog
     catalog = load_catalog()
     directory = _models_dir(models_dir)
+    unknown = [n for n in names if n not in catalog]
+    if unknown:
+        raise click.BadParameter(f"unknown model {', '.join(unknown)} (known: {', '.join(catalog)})",
+                                 param_hint="NAMES")
     try:
-        unknown = [n for n in names if n not in catalog]
-        if unknown:
-            raise CallscribeError(None, f"unknown model {', '.join(unknown)} (known: {', '.join(catalog)})")
         directory.mkdir(parents=True, exist_ok=True)
         for name in names or catalog:
             click.echo(f"{name}: {install(catalog[name], directory, force=force)}")

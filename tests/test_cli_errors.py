@@ -64,3 +64,11 @@ def test_missing_model_names_the_install_command(cli, tmp_path):
     assert result.returncode == 69
     assert "callscribe models install" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.txt").exists()
+
+
+def test_eval_of_a_folder_with_no_references_says_so(cli, tmp_path):
+    (tmp_path / "call.wav").write_bytes(b"")  # a recording, but nothing to score it against
+    result = cli("eval", tmp_path)
+    assert result.returncode == EX_NOINPUT
+    assert result.stderr.strip().splitlines() == [f"callscribe: error: {tmp_path}: no reference recordings "
+                                                  "(NAME.wav with NAME.ref.txt, .stm or .rttm)"]

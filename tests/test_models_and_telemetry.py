@@ -43,7 +43,7 @@ def test_verify_catches_a_damaged_file(cli, tmp_path):
 
 def test_unknown_model_name_is_refused(cli):
     result = cli("models", "install", "whisper-huge")
-    assert result.returncode != 0 and "unknown model whisper-huge" in result.stderr
+    assert result.returncode == 2 and "unknown model whisper-huge" in result.stderr  # usage error, as documented
 
 
 def test_telemetry_is_off_even_when_the_environment_turns_it_on():
