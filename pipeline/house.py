@@ -29,10 +29,13 @@ class HouseDocument:
 
 
 def parse_house(text: str) -> HouseDocument:
-    """Paragraphs starting `LABEL:` open a turn; unlabeled paragraphs continue the last one."""
+    """Paragraphs starting `LABEL:` open a turn; unlabeled paragraphs continue the last one.
+
+    Windows line ends and a byte-order mark (as Notepad saves UTF-8) are read as plain text.
+    """
     header: list[str] = []
     turns: list[HouseTurn] = []
-    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
+    for block in re.split(r"\n\s*\n", text.removeprefix("\ufeff").replace("\r\n", "\n")):
         block = block.strip()
         if not block:
             continue

@@ -142,7 +142,7 @@ def attribution_accuracy(reference: list[tuple[str, str]], hypothesis: list[tupl
 
 def load_rttm(path: str | Path) -> list[Turn]:
     turns = []
-    for line in Path(path).read_text().splitlines():
+    for line in Path(path).read_text(encoding="utf-8-sig").splitlines():  # a BOM is not part of line 1
         fields = line.split()
         if len(fields) >= 8 and fields[0] == "SPEAKER":
             start, duration = float(fields[3]), float(fields[4])
@@ -166,7 +166,7 @@ def alone(turns: list[Turn]) -> list[Turn]:
 def load_stm(path: str | Path) -> list[tuple[str, float, float, str]]:
     """(speaker, start, end, text) per STM line."""
     rows = []
-    for line in Path(path).read_text().splitlines():
+    for line in Path(path).read_text(encoding="utf-8-sig").splitlines():  # a BOM is not part of line 1
         fields = line.split(maxsplit=5)
         if len(fields) >= 5 and not line.startswith(";;"):
             rows.append((fields[2], float(fields[3]), float(fields[4]), fields[5] if len(fields) > 5 else ""))

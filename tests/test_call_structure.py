@@ -100,6 +100,22 @@ def test_wer_normalization_says_numbers_as_spoken():
     assert normalize_words("It costs $40.") == "it costs forty dollars".split()
 
 
+def test_references_saved_on_windows_read_the_same(tmp_path):
+    from pipeline.metrics import load_rttm
+
+    def windows(text: str) -> str:  # byte-order mark and CRLF, as Notepad saves UTF-8
+        return "\ufeff" + text.replace("\n", "\r\n")
+
+    text = "MODERATOR:  Hello, everyone.\n\nQUESTION:  Why now?\n\nSECRETARY BLINKEN:  Because.\n"
+    expected = [(t.label, t.paragraphs) for t in parse_house(text).turns]
+    assert [(t.label, t.paragraphs) for t in parse_house(windows(text)).turns] == expected
+    assert [label for label, _ in expected] == ["MODERATOR", "QUESTION", "SECRETARY BLINKEN"]
+    rttm = tmp_path / "call.rttm"
+    rttm.write_text(windows("SPEAKER call 1 0.50 2.00 <NA> <NA> moderator <NA> <NA>\n"
+                            "SPEAKER call 1 3.00 1.00 <NA> <NA> reporter <NA> <NA>\n"), encoding="utf-8")
+    assert [t.speaker for t in load_rttm(rttm)] == ["moderator", "reporter"]
+
+
 def test_wer_normalization_leaves_out_editorial_insertions_but_not_inaudible():
     text = "(Via interpreter) Thank you – (laughter) – Ahali (ph) said (Inaudible.) and (inaudible) more."
     assert normalize_words(text) == "thank you ahali said inaudible and inaudible more".split()
