@@ -194,9 +194,11 @@ def batch(in_dir: Path, out_dir: Path, formats: str, jobs: int, recursive: bool,
 @click.option("--models-dir", type=click.Path(path_type=Path))
 def evaluate_command(reference_dir: Path, json_file: Path | None, config_file: Path | None, **options) -> None:
     """Transcribe every reference recording in REFERENCE_DIR and print a table of scores."""
-    from .evaluate import evaluate, markdown_table, references, to_json
+    from .evaluate import evaluate, markdown_table, references, to_json, without_recording
     from .output import write_atomic
     from .transcribe import Transcriber
+    for orphan in without_recording(reference_dir):
+        click.echo(f"callscribe: warning: {orphan}: no recording of that name beside it; not scored", err=True)
     try:
         if not references(reference_dir):  # before the models load, which takes a while
             raise MissingInput(reference_dir, "no reference recordings (NAME.wav with NAME.ref.txt, .stm or .rttm)")

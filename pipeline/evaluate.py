@@ -39,9 +39,19 @@ class CallScore:
     rtf: dict[str, float] = field(default_factory=dict)
 
 
+REFERENCE_EXTENSIONS = (".ref.txt", ".stm", ".rttm")
+
+
 def references(folder: Path) -> list[Path]:
     return [a for a in find_recordings(folder)
-            if any(a.with_name(a.stem + ext).exists() for ext in (".ref.txt", ".stm", ".rttm"))]
+            if any(a.with_name(a.stem + ext).exists() for ext in REFERENCE_EXTENSIONS)]
+
+
+def without_recording(folder: Path) -> list[Path]:
+    """Reference files with no recording of their name beside them (a typo, a missing copy)."""
+    stems = {a.stem for a in find_recordings(folder)}
+    return sorted(p for ext in REFERENCE_EXTENSIONS for p in folder.glob(f"*{ext}")
+                  if p.name.removesuffix(ext) not in stems)
 
 
 def _role(label: str) -> str:
@@ -71,7 +81,7 @@ def score_call(audio: Path, transcript, style) -> CallScore:
     hyp_labelled = [(w, t.label) for t in published.turns for w in normalize_words(t.text)]
     score = CallScore(audio.stem, round(transcript.duration, 1))
 
-    ref_txt, stm, rttm = (audio.with_name(audio.stem + ext) for ext in (".ref.txt", ".stm", ".rttm"))
+    ref_txt, stm, rttm = (audio.with_name(audio.stem + ext) for ext in REFERENCE_EXTENSIONS)
     if ref_txt.exists():
         reference = parse_house(ref_txt.read_text(encoding="utf-8"))
         ref_labelled = [(w, t.label) for t in reference.turns for w in normalize_words(t.text)]

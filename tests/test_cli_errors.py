@@ -68,7 +68,9 @@ def test_missing_model_names_the_install_command(cli, tmp_path):
 
 def test_eval_of_a_folder_with_no_references_says_so(cli, tmp_path):
     (tmp_path / "call.wav").write_bytes(b"")  # a recording, but nothing to score it against
+    (tmp_path / "cal.rttm").write_text("")    # a reference whose recording is misnamed
     result = cli("eval", tmp_path)
     assert result.returncode == EX_NOINPUT
-    assert result.stderr.strip().splitlines() == [f"callscribe: error: {tmp_path}: no reference recordings "
-                                                  "(NAME.wav with NAME.ref.txt, .stm or .rttm)"]
+    assert result.stderr.strip().splitlines() == [
+        f"callscribe: warning: {tmp_path / 'cal.rttm'}: no recording of that name beside it; not scored",
+        f"callscribe: error: {tmp_path}: no reference recordings (NAME.wav with NAME.ref.txt, .stm or .rttm)"]
