@@ -105,7 +105,7 @@ def read_script_turns(script_path: Path, band_limit: bool) -> None:
 
     from pipeline.config import load_settings
     from pipeline.metrics import normalize_words, word_error_rate
-    from pipeline.recognize import resolve_compute_type, resolve_model_path
+    from pipeline.recognize import decoding_options, resolve_compute_type, resolve_model_path
 
     settings = load_settings()
     asr = settings.asr
@@ -119,9 +119,7 @@ def read_script_turns(script_path: Path, band_limit: bool) -> None:
             continue
         speech = on_the_line(text, speakers[who], seed, band_limit, script.get("wpm", 165),
                              script.get("noise_db", NOISE_DBFS))
-        segments, _ = whisper.transcribe(speech, language=asr.language, beam_size=asr.beam_size,
-                                         temperature=asr.temperature,
-                                         condition_on_previous_text=asr.condition_on_previous_text)
+        segments, _ = whisper.transcribe(speech, **decoding_options(asr))
         ref, hyp = said.setdefault(who, ([], []))
         ref += normalize_words(text)
         hyp += normalize_words(" ".join(s.text for s in segments))
