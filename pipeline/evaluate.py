@@ -17,7 +17,7 @@ import jiwer
 
 from .batch import find_recordings
 from .callsheet import load_call_sheet, sidecar_for
-from .house import parse_house
+from .house import parse_house, read_house
 from .metrics import (aligned_pairs, diarization_error_rate, inaudible_recall_precision, load_rttm, load_stm,
                       normalize_words, word_error_rate)
 from .redact import leaks
@@ -83,7 +83,7 @@ def score_call(audio: Path, transcript, style) -> CallScore:
 
     ref_txt, stm, rttm = (audio.with_name(audio.stem + ext) for ext in REFERENCE_EXTENSIONS)
     if ref_txt.exists():
-        reference = parse_house(ref_txt.read_text(encoding="utf-8"))
+        reference = read_house(ref_txt)
         ref_labelled = [(w, t.label) for t in reference.turns for w in normalize_words(t.text)]
         plain = lambda pairs: [w for w, _ in pairs if w != "inaudible"]  # noqa: E731
         score.wer = word_error_rate(plain(ref_labelled), plain(hyp_labelled))

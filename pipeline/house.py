@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 LABEL = re.compile(r"^([^\W\d_][^:\n]{0,60}?):[\s\u00a0]+(.*)$", re.S)
 
@@ -29,13 +30,10 @@ class HouseDocument:
 
 
 def parse_house(text: str) -> HouseDocument:
-    """Paragraphs starting `LABEL:` open a turn; unlabeled paragraphs continue the last one.
-
-    Windows line ends and a byte-order mark (as Notepad saves UTF-8) are read as plain text.
-    """
+    """Paragraphs starting `LABEL:` open a turn; unlabeled paragraphs continue the last one."""
     header: list[str] = []
     turns: list[HouseTurn] = []
-    for block in re.split(r"\n\s*\n", text.removeprefix("\ufeff").replace("\r\n", "\n")):
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
         block = block.strip()
         if not block:
             continue
@@ -47,6 +45,11 @@ def parse_house(text: str) -> HouseDocument:
         else:
             header.extend(line.strip() for line in block.splitlines() if line.strip())
     return HouseDocument(header, turns)
+
+
+def read_house(path: Path) -> HouseDocument:
+    """A house-format file; a byte-order mark (as Notepad saves UTF-8) is not text."""
+    return parse_house(path.read_text(encoding="utf-8-sig"))
 
 
 def normalize_label(label: str) -> str:

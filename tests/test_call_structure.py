@@ -101,6 +101,7 @@ def test_wer_normalization_says_numbers_as_spoken():
 
 
 def test_references_saved_on_windows_read_the_same(tmp_path):
+    from pipeline.house import read_house
     from pipeline.metrics import load_rttm
 
     def windows(text: str) -> str:  # byte-order mark and CRLF, as Notepad saves UTF-8
@@ -108,7 +109,9 @@ def test_references_saved_on_windows_read_the_same(tmp_path):
 
     text = "MODERATOR:  Hello, everyone.\n\nQUESTION:  Why now?\n\nSECRETARY BLINKEN:  Because.\n"
     expected = [(t.label, t.paragraphs) for t in parse_house(text).turns]
-    assert [(t.label, t.paragraphs) for t in parse_house(windows(text)).turns] == expected
+    ref = tmp_path / "call.ref.txt"
+    ref.write_text(windows(text), encoding="utf-8")
+    assert [(t.label, t.paragraphs) for t in read_house(ref).turns] == expected
     assert [label for label, _ in expected] == ["MODERATOR", "QUESTION", "SECRETARY BLINKEN"]
     rttm = tmp_path / "call.rttm"
     rttm.write_text(windows("SPEAKER call 1 0.50 2.00 <NA> <NA> moderator <NA> <NA>\n"
