@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SYSTEM_TOOLS := ffmpeg ffprobe espeak-ng sox flite text2wave
+SYSTEM_TOOLS := ffmpeg ffprobe espeak-ng sox flite text2wave strace
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: setup system-deps models samples test eval bench clean help transcripts
@@ -21,7 +21,7 @@ setup: system-deps $(STAMP) models
 
 # Debian packages, only where missing (so a second run does nothing). flite and festival
 # (with its HTS voice) speak the synthetic reference calls.
-DEBIAN_PACKAGES := ffmpeg espeak-ng sox flite festival festvox-us-slt-hts
+DEBIAN_PACKAGES := ffmpeg espeak-ng sox flite festival festvox-us-slt-hts strace
 FESTIVAL_VOICE := /usr/share/festival/voices/us/cmu_us_slt_arctic_hts
 system-deps:
 	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \

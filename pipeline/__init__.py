@@ -1,14 +1,22 @@
 """callscribe: recorded press calls to speaker-attributed transcripts.
 
-Importing the package switches pyannote.audio's usage telemetry off before pyannote
-can be imported anywhere in the process: a transcript of an official call must
-never phone home.
+Importing the package switches off every library's usage telemetry before any of them
+can load, so that every entry point (transcribe, batch and its worker processes, eval,
+doctor) and every process they start inherit it: a transcript of an official call must
+never phone home. `callscribe doctor` reports each switch; tests/test_privacy.py runs
+the command line under strace and fails on any network connection.
 """
 import os
 
-os.environ["PYANNOTE_METRICS_ENABLED"] = "false"
-# No hub access unless a user names a hub model (see pipeline.models.hub_allowed).
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+# Library -> (environment variable, value that turns its telemetry off). Forced, not
+# defaulted: a user's shell that turns one on does not turn it on for callscribe.
+TELEMETRY_OFF = {
+    "pyannote.audio": ("PYANNOTE_METRICS_ENABLED", "false"),   # OpenTelemetry usage metrics
+    "onnxruntime": ("ORT_DISABLE_TELEMETRY", "1"),              # 1DS events and an offline queue in ~/.cache/Microsoft
+    "huggingface_hub": ("HF_HUB_DISABLE_TELEMETRY", "1"),
+}
+for _variable, _value in TELEMETRY_OFF.values():
+    os.environ[_variable] = _value
 os.environ.setdefault("HF_HUB_VERBOSITY", "error")  # no retry chatter; our error says what failed
 
 # CTranslate2 must load before torch and the libraries pyannote brings: loaded after them,

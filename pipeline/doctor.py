@@ -62,5 +62,12 @@ def run_checks(settings: Settings, out_dir: Path) -> Iterator[Check]:
     yield from _models(settings)
     yield from _gpu(settings)
     yield from _write_access(out_dir)
-    telemetry = os.environ.get("PYANNOTE_METRICS_ENABLED") == "false"
-    yield telemetry, "pyannote telemetry is off", "import callscribe's `pipeline` package before pyannote"
+    yield from _telemetry()
+
+
+def _telemetry() -> Iterator[Check]:
+    from . import TELEMETRY_OFF
+    for library, (variable, value) in TELEMETRY_OFF.items():
+        off = os.environ.get(variable) == value
+        yield (off, f"{library} telemetry is " + ("off" if off else "ON") + f" ({variable}={os.environ.get(variable)})",
+               "import callscribe's `pipeline` package before any other library")

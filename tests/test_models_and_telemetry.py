@@ -1,4 +1,4 @@
-"""The offline bundle is installed and verifiable; pyannote telemetry is off whatever the user set."""
+"""The offline bundle is installed and verifiable; telemetry is off whatever the user set."""
 from __future__ import annotations
 
 import os
@@ -53,3 +53,9 @@ def test_telemetry_is_off_even_when_the_environment_turns_it_on():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, "PYANNOTE_METRICS_ENABLED": "true"})
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_doctor_says_each_librarys_telemetry_is_off(cli):
+    result = cli("doctor", env={"ORT_DISABLE_TELEMETRY": "0", "PYANNOTE_METRICS_ENABLED": "true"})
+    for library in ("pyannote.audio", "onnxruntime", "huggingface_hub"):
+        assert f"ok    {library} telemetry is off" in result.stdout, result.stdout
