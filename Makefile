@@ -51,7 +51,7 @@ test: $(STAMP)
 
 # Speed and memory per stage against bare faster-whisper, on 5- and 60-minute calls.
 bench: $(STAMP)
-	$(BIN)/python samples/bench.py --minutes $(or $(MINUTES),5 60)
+	$(BIN)/python tools/bench.py --minutes $(or $(MINUTES),5 60)
 
 # Scores on the reference set, development split (tuned on), held-out split, espeak-ng split: tables, and JSON.
 eval: samples

@@ -23,14 +23,13 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import __version__
-from .callsheet import load_call_sheet, sidecar_for
+from .audio import find_recordings
+from .structure.callsheet import load_call_sheet, sidecar_for
 from .config import Settings
 from .errors import CallscribeError
 from .models import sha256_of
-from .output import PART_SUFFIX, write_atomic
+from .render.output import PART_SUFFIX, write_atomic
 
-AUDIO_EXTENSIONS = {".wav", ".mp3", ".m4a", ".ogg", ".oga", ".opus", ".flac", ".aac", ".wma", ".aiff", ".aif",
-                    ".mp4", ".webm", ".mka", ".amr", ".3gp"}
 MANIFEST = ".callscribe-manifest.json"
 LOCK = ".callscribe.lock"
 REPORT = "batch-report.json"
@@ -64,12 +63,6 @@ class Outcome:
     status: str          # done | skipped | failed
     seconds: float = 0.0
     reason: str = ""
-
-
-def find_recordings(in_dir: Path, recursive: bool = False) -> list[Path]:
-    pattern = in_dir.rglob("*") if recursive else in_dir.glob("*")
-    return sorted(p for p in pattern if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS
-                  and not p.name.startswith("."))
 
 
 def models_fingerprint(settings: Settings) -> dict:
@@ -185,7 +178,7 @@ def _init_worker(settings: Settings, threads: int) -> None:
 def transcribe_job(job: Job) -> Outcome:
     """Transcribe one recording and write its outputs (in the worker that holds the models)."""
     from .audio import decode
-    from .render import render
+    from .render.writers import render
     started = time.perf_counter()
     try:
         sheet = load_call_sheet(job.sheet) if job.sheet else None

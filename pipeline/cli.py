@@ -58,8 +58,8 @@ def transcribe(audio: Path, outputs: tuple[Path, ...], call_sheet: Path | None, 
                **options) -> None:
     """Transcribe one recording AUDIO (any format ffmpeg reads)."""
     from .audio import decode
-    from .callsheet import load_call_sheet, sidecar_for
-    from .output import format_of, write_outputs
+    from .structure.callsheet import load_call_sheet, sidecar_for
+    from .render.output import format_of, write_outputs
 
     try:
         for path in outputs:
@@ -77,7 +77,7 @@ def transcribe(audio: Path, outputs: tuple[Path, ...], call_sheet: Path | None, 
         if outputs:
             write_outputs(transcript, list(outputs), transcriber.style)
         else:
-            from .render import render_txt
+            from .render.writers import render_txt
             click.echo(render_txt(transcript, transcriber.style), nl=False)
     except CallscribeError as e:
         _fail(e)
@@ -159,7 +159,7 @@ def batch(in_dir: Path, out_dir: Path, formats: str, jobs: int, recursive: bool,
     75 another batch holds OUT_DIR, 130/143 stopped by SIGINT/SIGTERM.
     """
     from .batch import BatchOptions, run_batch
-    from .render import FORMATS
+    from .render.writers import FORMATS
     try:
         wanted = [f.strip().lstrip(".").lower() for f in formats.split(",") if f.strip()]
         unknown = [f for f in wanted if f not in FORMATS]
@@ -194,8 +194,8 @@ def batch(in_dir: Path, out_dir: Path, formats: str, jobs: int, recursive: bool,
 @click.option("--models-dir", type=click.Path(path_type=Path))
 def evaluate_command(reference_dir: Path, json_file: Path | None, config_file: Path | None, **options) -> None:
     """Transcribe every reference recording in REFERENCE_DIR and print a table of scores."""
-    from .evaluate import evaluate, markdown_table, references, to_json, without_recording
-    from .output import write_atomic
+    from .evaluation.evaluate import evaluate, markdown_table, references, to_json, without_recording
+    from .render.output import write_atomic
     from .transcribe import Transcriber
     for orphan in without_recording(reference_dir):
         click.echo(f"callscribe: warning: {orphan}: no recording of that name beside it; not scored", err=True)

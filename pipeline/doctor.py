@@ -39,7 +39,7 @@ def _models(settings: Settings) -> Iterator[Check]:
 
 
 def _gpu(settings: Settings) -> Iterator[Check]:
-    from .recognize import cuda_available
+    from .recognition.recognize import cuda_available
     has_gpu = cuda_available()
     if settings.asr.device == "cuda":
         yield has_gpu, "GPU for --device cuda", "no CUDA GPU visible to both CTranslate2 and torch; use --device cpu"

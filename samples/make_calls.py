@@ -127,9 +127,9 @@ def reference_text(turns: list[dict], sheet: dict | None) -> str:
     House style redacts a briefer's name wherever it is spoken: the full name, the
     surname, and the first name alone ("Catherine, please go ahead").
     """
-    from pipeline.callsheet import parse_call_sheet
-    from pipeline.render import render_house
-    from pipeline.typography import load_house_style
+    from pipeline.structure.callsheet import parse_call_sheet
+    from pipeline.render.writers import render_house
+    from pipeline.render.typography import load_house_style
     call_sheet = parse_call_sheet(sheet) if sheet else None
     body = []
     for turn in turns:

@@ -5,8 +5,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.callsheet import CallSheet, Official
-from pipeline.house import parse_house
+from pipeline.structure.callsheet import CallSheet, Official
+from pipeline.evaluation.house import parse_house
 
 def _find_shared() -> Path:
     """The project's shared/ folder: beside the checkout (as on the team's machines and in CI)."""

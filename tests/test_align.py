@@ -1,4 +1,4 @@
-from pipeline.align import UNKNOWN_SPEAKER, assign_speakers, label_words, snap_to_sentences
+from pipeline.structure.align import UNKNOWN_SPEAKER, assign_speakers, label_words, snap_to_sentences
 from pipeline.types import Turn, Word
 
 

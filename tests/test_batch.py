@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.metrics import word_error_rate
+from pipeline.evaluation.metrics import word_error_rate
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent

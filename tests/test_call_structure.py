@@ -6,17 +6,17 @@ import re
 
 import pytest
 
-from pipeline.align import sentence_starts
-from pipeline.callsheet import load_call_sheet, parse_call_sheet, sidecar_for
+from pipeline.structure.align import sentence_starts
+from pipeline.structure.callsheet import load_call_sheet, parse_call_sheet, sidecar_for
 from pipeline.errors import ConfigError
-from pipeline.house import parse_house
-from pipeline.inaudible import join_markers, mark_inaudible
-from pipeline.metrics import inaudible_recall_precision, label_accuracy, normalize_words
-from pipeline.redact import leaks, redact_words, withhold_self_introductions
-from pipeline.render import render_house
-from pipeline.roles import (assign_roles, load_role_rules, official_family, question_heads, question_tails,
+from pipeline.evaluation.house import parse_house
+from pipeline.structure.inaudible import join_markers, mark_inaudible
+from pipeline.evaluation.metrics import inaudible_recall_precision, label_accuracy, normalize_words
+from pipeline.structure.redact import leaks, redact_words, withhold_self_introductions
+from pipeline.render.writers import render_house
+from pipeline.structure.roles import (assign_roles, load_role_rules, official_family, question_heads, question_tails,
                             said_on_background)
-from pipeline.typography import house_text, load_house_style
+from pipeline.render.typography import house_text, load_house_style
 from pipeline.types import Turn, Word
 from real_calls import load_real_call, transcript_files, without_punctuation
 
@@ -101,8 +101,8 @@ def test_wer_normalization_says_numbers_as_spoken():
 
 
 def test_references_saved_on_windows_read_the_same(tmp_path):
-    from pipeline.house import read_house
-    from pipeline.metrics import load_rttm
+    from pipeline.evaluation.house import read_house
+    from pipeline.evaluation.metrics import load_rttm
 
     def windows(text: str) -> str:  # byte-order mark and CRLF, as Notepad saves UTF-8
         return "\ufeff" + text.replace("\n", "\r\n")
@@ -260,7 +260,7 @@ def test_question_tail_starts_after_the_handoff():
 
 def test_give_back_questions_splits_the_turns_at_the_question():
     """A question merged into the chair's turn (its tail) and one merged into the answer (its head)."""
-    from pipeline.transcribe import give_back_questions
+    from pipeline.structure.questions import give_back_questions
     from pipeline.types import Transcript
 
     said = [("mod", "Next question, the line of Ana Ruiz. Your line is open. Hi, Mr. Novak. When will it start?"),
@@ -292,7 +292,7 @@ def test_give_back_questions_splits_the_turns_at_the_question():
 def test_the_timeline_gives_a_question_back_as_the_transcript_does():
     """The RTTM's speaker timeline agrees with the transcript: a question given back from the
     chair's turn, or a whole turn given back from an official's cluster, is the asker's there too."""
-    from pipeline.transcribe import askers_in_timeline
+    from pipeline.structure.questions import askers_in_timeline
 
     timeline = [Turn("mod", 0.0, 10.4), Turn("amb", 11.0, 14.0), Turn("amb", 14.6, 20.0)]
     published = [Turn("mod", 0.1, 6.0), Turn("mod/question", 7.0, 10.3), Turn("amb", 11.1, 13.9),
@@ -456,7 +456,7 @@ def test_unsure_runs_and_silent_speech_become_one_marker_each():
 
 def test_loud_noise_masking_speech_is_found_and_replaces_the_guesses():
     import numpy as np
-    from pipeline.inaudible import mark_masked, masked_stretches
+    from pipeline.structure.inaudible import mark_masked, masked_stretches
     t = np.arange(3 * 16000) / 16000
     voice = sum(np.sin(2 * np.pi * f * t) / k for k, f in enumerate((150, 300, 450, 600, 900), 1)).astype(np.float32)
     audio = 0.2 * voice
@@ -535,7 +535,7 @@ def test_subtitles_carry_role_labels(briefing):
 # ------------------------------------------------------------------ the evaluation
 
 def test_role_accuracy_and_label_sequence_error():
-    from pipeline.evaluate import label_sequence_error, role_accuracy
+    from pipeline.evaluation.evaluate import label_sequence_error, role_accuracy
     ref = [("hello", "MODERATOR"), ("thanks", "QUESTION"), ("yes", "SENIOR OFFICIAL")]
     hyp = [("hello", "MODERATOR"), ("thanks", "QUESTION"), ("no", "MODERATOR"), ("yes", "MODERATOR")]
     assert role_accuracy(ref, hyp) == pytest.approx(2 / 3)  # of the 3 words recognized right

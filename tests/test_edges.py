@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline.audio import frame_levels
-from pipeline.edges import absorb_slivers, bridge_pauses, cover_noise, trim_quiet_edges
+from pipeline.diarization.edges import absorb_slivers, bridge_pauses, cover_noise, trim_quiet_edges
 from pipeline.types import Turn
 
 RATE = 16000
@@ -46,7 +46,7 @@ def test_on_a_real_call_no_speech_is_trimmed(pyannote_sample):
     """pyannote's telephone sample, its reference turns widened by 0.2 s into the pauses
     around them: trimming may take back some of the padding, never the speech."""
     from pipeline.audio import decode
-    from pipeline.metrics import load_rttm
+    from pipeline.evaluation.metrics import load_rttm
 
     samples = decode(pyannote_sample / "sample.wav").samples
     reference = load_rttm(pyannote_sample / "sample.rttm")

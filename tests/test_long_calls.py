@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline.audio import SAMPLE_RATE
-from pipeline.recognize import windows
+from pipeline.recognition.recognize import windows
 
 
 def test_windows_cover_the_recording_and_cut_at_the_quietest_moment():
@@ -26,7 +26,7 @@ def test_short_recordings_are_one_window():
 def test_clustering_trains_on_a_bounded_evenly_spread_subset():
     from pyannote.core import SlidingWindow, SlidingWindowFeature
 
-    from pipeline.diarize import BoundedAgglomerativeClustering
+    from pipeline.diarization.diarize import BoundedAgglomerativeClustering
     clustering = BoundedAgglomerativeClustering(metric="cosine")
     chunks = clustering.MAX_TRAINING * 2
     embeddings = np.random.default_rng(1).standard_normal((chunks, 1, 8)).astype(np.float32)
@@ -39,7 +39,7 @@ def test_clustering_trains_on_a_bounded_evenly_spread_subset():
 def test_partials_pooled_in_blocks_match_pooling_all_at_once():
     from pyannote.core import SlidingWindow, SlidingWindowFeature
 
-    from pipeline.diarize import pool_partials
+    from pipeline.diarization.diarize import pool_partials
     rng = np.random.default_rng(2)
     chunks, frames = 40, 100
     masks = np.zeros((chunks, frames, 3), np.float32)
@@ -58,7 +58,7 @@ def test_partials_pooled_in_blocks_match_pooling_all_at_once():
 
 def test_diarization_hook_releases_free_memory_at_most_every_interval(monkeypatch):
     """pyannote calls the hook after every batch: it passes each call on, and trims at most every `every` s."""
-    import pipeline.memory as memory
+    import pipeline.diarization.memory as memory
 
     trims, seen = [], []
     monkeypatch.setattr(memory, "_TRIM", trims.append)

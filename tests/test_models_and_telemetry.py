@@ -47,7 +47,7 @@ def test_unknown_model_name_is_refused(cli):
 
 
 def test_telemetry_is_off_even_when_the_environment_turns_it_on():
-    code = ("import pipeline.diarize\n"
+    code = ("import pipeline.diarization.diarize\n"
             "from pyannote.audio.telemetry.metrics import is_metrics_enabled\n"
             "print(is_metrics_enabled())\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

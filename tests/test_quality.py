@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.metrics import (attribution_accuracy, diarization_error_rate, load_rttm, load_stm,
+from pipeline.evaluation.metrics import (attribution_accuracy, diarization_error_rate, load_rttm, load_stm,
                               normalize_words, speaker_mapping, word_error_rate)
 from pipeline.types import Turn
 
@@ -47,7 +47,7 @@ def test_a_loop_over_silence_is_not_speech():
     """The telephone sample's last window with AVX-512 kernels: no-speech 0.69, compression ratio 23.6."""
     from faster_whisper.transcribe import Segment
     from pipeline.config import AsrSettings
-    from pipeline.recognize import is_loop_over_silence
+    from pipeline.recognition.recognize import is_loop_over_silence
 
     def window(no_speech: float, ratio: float) -> Segment:
         return Segment(0, 0, 29.8, 30.0, " I'm sorry," * 40, [], -0.09, ratio, no_speech, None, 0.0)
@@ -73,7 +73,7 @@ def test_recognition_is_repeatable(pyannote_sample):
     """Whisper falls back to sampling on the telephone sample's unsure window unless only temperature 0 is allowed."""
     from pipeline.audio import decode
     from pipeline.config import load_settings
-    from pipeline.recognize import Recognizer
+    from pipeline.recognition.recognize import Recognizer
 
     settings = load_settings()
     recognizer = Recognizer(settings.asr, settings.models_path, "cpu", "int8", cpu_threads=2)
@@ -113,9 +113,9 @@ def test_synthetic_five_voice_call(cli, synthetic_calls, tmp_path, model, max_we
 def test_call_sheet_floor_keeps_espeak_voices_apart(synthetic_calls):
     """GE2E hears espeak-ng voices as near one: water_rights merges into two speakers unless the sheet's floor holds."""
     from pipeline.audio import decode
-    from pipeline.callsheet import load_call_sheet
+    from pipeline.structure.callsheet import load_call_sheet
     from pipeline.config import load_settings
-    from pipeline.diarize import Diarizer
+    from pipeline.diarization.diarize import Diarizer
     from pipeline.transcribe import min_speakers
 
     call = synthetic_calls.parent / "espeak" / "water_rights"
@@ -132,9 +132,9 @@ def test_turn_level_split_separates_a_queue_of_questioners(synthetic_calls):
     from dataclasses import replace
 
     from pipeline.audio import decode
-    from pipeline.callsheet import load_call_sheet
+    from pipeline.structure.callsheet import load_call_sheet
     from pipeline.config import load_settings
-    from pipeline.diarize import Diarizer
+    from pipeline.diarization.diarize import Diarizer
     from pipeline.transcribe import min_speakers
 
     call = synthetic_calls / "question_line"
@@ -182,7 +182,7 @@ def test_a_second_look_reads_a_span_on_its_own_and_nothing_in_silence(synthetic_
     "hours for every shipment" after a burst of noise); the silence before the first turn gives no word."""
     from pipeline.audio import decode
     from pipeline.config import load_settings
-    from pipeline.recognize import Recognizer
+    from pipeline.recognition.recognize import Recognizer
 
     settings = load_settings()
     recognizer = Recognizer(settings.asr, settings.models_path, "cpu", "int8", cpu_threads=2)

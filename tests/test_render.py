@@ -1,9 +1,9 @@
 import json
 
-from pipeline.output import format_of, write_atomic, write_outputs
+from pipeline.render.output import format_of, write_atomic, write_outputs
 from pipeline.errors import OutputError
-from pipeline.render import render_json, render_rttm, render_srt, render_txt
-from pipeline.typography import load_house_style, space_sentences
+from pipeline.render.writers import render_json, render_rttm, render_srt, render_txt
+from pipeline.render.typography import load_house_style, space_sentences
 from pipeline.types import Transcript, Turn, Word
 
 import pytest

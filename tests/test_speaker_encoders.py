@@ -7,9 +7,9 @@ import torch
 
 from pipeline.audio import SAMPLE_RATE, decode
 from pipeline.config import load_settings
-from pipeline.encoders import FusedEncoder, load_speaker_encoder
+from pipeline.diarization.encoders import FusedEncoder, load_speaker_encoder
 from pipeline.errors import ConfigError
-from pipeline.metrics import alone, load_rttm
+from pipeline.evaluation.metrics import alone, load_rttm
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_unknown_encoder_is_named():
 def test_the_split_reuses_the_pipelines_partials_with_the_same_result(pyannote_sample):
     """The default split fuses GE2E, which the pipeline already ran, with CAM++: GE2E is loaded
     once and its partials are not computed twice."""
-    from pipeline.diarize import Diarizer
+    from pipeline.diarization.diarize import Diarizer
 
     settings = load_settings()
     diarizer = Diarizer(settings.diarization, settings.models_path)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.split_voices import Partials, split_merged_voices, turn_embeddings
+from pipeline.diarization.split_voices import Partials, split_merged_voices, turn_embeddings
 from pipeline.types import Turn
 
 STEP, LENGTH = 0.2, 1.6

@@ -1,0 +1,1 @@
+"""Stage 2, diarization: who spoke when (pyannote.audio), as speaker turns."""

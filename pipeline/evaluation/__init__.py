@@ -1,0 +1,1 @@
+"""Stage 6, evaluation: scores against references (WER, DER, roles, (inaudible), leaks)."""

@@ -1,0 +1,153 @@
+"""Evaluate: run the pipeline on reference recordings and measure what a press office cares about.
+
+A reference recording NAME.<audio> in the reference folder may have beside it:
+  NAME.ref.txt  the transcript as it should be published (house format)   -> WER, labels, (inaudible)
+  NAME.stm      word reference as STM, instead of NAME.ref.txt           -> WER
+  NAME.rttm     who spoke when                                           -> DER
+  NAME.yaml     the call sheet (used for the run, and for the name-leak check)
+A recording with none of NAME.ref.txt, NAME.stm, NAME.rttm is not a reference and is left out.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import jiwer
+
+from ..audio import find_recordings
+from ..structure.callsheet import load_call_sheet, sidecar_for
+from .house import parse_house, read_house
+from .metrics import (aligned_pairs, diarization_error_rate, inaudible_recall_precision, load_rttm, load_stm,
+                      normalize_words, word_error_rate)
+from ..structure.redact import leaks
+from ..render.writers import FORMATS, render
+from ..types import Turn
+
+
+@dataclass
+class CallScore:
+    name: str
+    duration: float
+    wer: float | None = None
+    der: float | None = None
+    role_accuracy: float | None = None        # correctly recognized words under the right label
+    label_sequence_error: float | None = None
+    inaudible_recall: float | None = None
+    inaudible_precision: float | None = None
+    leaks: int | None = None
+    rtf: dict[str, float] = field(default_factory=dict)
+
+
+REFERENCE_EXTENSIONS = (".ref.txt", ".stm", ".rttm")
+
+
+def references(folder: Path) -> list[Path]:
+    return [a for a in find_recordings(folder)
+            if any(a.with_name(a.stem + ext).exists() for ext in REFERENCE_EXTENSIONS)]
+
+
+def without_recording(folder: Path) -> list[Path]:
+    """Reference files with no recording of their name beside them (a typo, a missing copy)."""
+    stems = {a.stem for a in find_recordings(folder)}
+    return sorted(p for ext in REFERENCE_EXTENSIONS for p in folder.glob(f"*{ext}")
+                  if p.name.removesuffix(ext) not in stems)
+
+
+def _role(label: str) -> str:
+    return "QUESTION" if label.startswith("QUESTION") else label
+
+
+def role_accuracy(reference: list[tuple[str, str]], hypothesis: list[tuple[str, str]]) -> float:
+    """Of the words recognized correctly, the share published under the right label."""
+    pairs = list(aligned_pairs([w for w, _ in reference], [w for w, _ in hypothesis], kinds=("equal",)))
+    right = sum(_role(reference[r][1]) == _role(hypothesis[h][1]) for r, h in pairs)
+    return right / len(pairs) if pairs else 0.0
+
+
+def label_sequence_error(reference: list[str], hypothesis: list[str]) -> float:
+    """Edit distance between the sequences of turn labels, over the reference length."""
+    ref, hyp = [_role(x) for x in reference], [_role(x) for x in hypothesis]
+    vocabulary = {label: f"l{i}" for i, label in enumerate(sorted(set(ref + hyp)))}
+    if not ref:
+        return 0.0
+    return jiwer.wer(" ".join(vocabulary[x] for x in ref), " ".join(vocabulary[x] for x in hyp) or "<empty>")
+
+
+def score_call(audio: Path, transcript, style) -> CallScore:
+    """Measure one transcribed recording against the references beside it."""
+    outputs = {fmt: render(transcript, fmt, style) for fmt in FORMATS}
+    published = parse_house(outputs["txt"])
+    hyp_labelled = [(w, t.label) for t in published.turns for w in normalize_words(t.text)]
+    score = CallScore(audio.stem, round(transcript.duration, 1))
+
+    ref_txt, stm, rttm = (audio.with_name(audio.stem + ext) for ext in REFERENCE_EXTENSIONS)
+    if ref_txt.exists():
+        reference = read_house(ref_txt)
+        ref_labelled = [(w, t.label) for t in reference.turns for w in normalize_words(t.text)]
+        plain = lambda pairs: [w for w, _ in pairs if w != "inaudible"]  # noqa: E731
+        score.wer = word_error_rate(plain(ref_labelled), plain(hyp_labelled))
+        score.role_accuracy = role_accuracy(ref_labelled, hyp_labelled)
+        score.label_sequence_error = label_sequence_error([t.label for t in reference.turns],
+                                                          [t.label for t in published.turns])
+        recall, precision = inaudible_recall_precision([w for w, _ in ref_labelled], [w for w, _ in hyp_labelled])
+        # Undefined (not perfect) where there is nothing to find, or nothing was marked.
+        score.inaudible_recall = recall if any(w == "inaudible" for w, _ in ref_labelled) else None
+        score.inaudible_precision = precision if any(w == "inaudible" for w, _ in hyp_labelled) else None
+    elif stm.exists():
+        ref_words = [w for *_, text in load_stm(stm) for w in normalize_words(text)]
+        score.wer = word_error_rate(ref_words, [w for w, _ in hyp_labelled if w != "inaudible"])
+    if rttm.exists():
+        hyp_turns = [Turn(d.speaker, d.start, d.end) for d in transcript.diarization]
+        score.der = diarization_error_rate(load_rttm(rttm), hyp_turns)
+    if transcript.sheet is not None and transcript.sheet.on_background:
+        score.leaks = sum(len(leaks(text, transcript.sheet)) for text in outputs.values())
+    score.rtf = {stage: round(seconds / max(transcript.duration, 1e-9), 4)
+                 for stage, seconds in transcript.timings.items()}
+    return score
+
+
+def evaluate(folder: Path, transcriber, progress=lambda name: None) -> list[CallScore]:
+    from ..audio import decode
+    scores = []
+    for audio in references(folder):
+        progress(audio.name)
+        sheet_path = sidecar_for(audio)
+        transcript = transcriber.transcribe_audio(decode(audio), load_call_sheet(sheet_path) if sheet_path else None)
+        scores.append(score_call(audio, transcript, transcriber.style))
+    return scores
+
+
+def _mean(values: list[float | None], weights: list[float]) -> float | None:
+    pairs = [(v, w) for v, w in zip(values, weights) if v is not None]
+    return sum(v * w for v, w in pairs) / sum(w for _, w in pairs) if pairs else None
+
+
+def overall(scores: list[CallScore]) -> CallScore:
+    """Duration-weighted means; leaks are summed."""
+    weights = [s.duration for s in scores]
+    total = CallScore("overall", round(sum(weights), 1))
+    for name in ("wer", "der", "role_accuracy", "label_sequence_error", "inaudible_recall", "inaudible_precision"):
+        setattr(total, name, _mean([getattr(s, name) for s in scores], weights))
+    found = [s.leaks for s in scores if s.leaks is not None]
+    total.leaks = sum(found) if found else None
+    stages = sorted({k for s in scores for k in s.rtf})
+    total.rtf = {k: round(_mean([s.rtf.get(k) for s in scores], weights) or 0.0, 4) for k in stages}
+    return total
+
+
+def markdown_table(scores: list[CallScore]) -> str:
+    def pct(v):
+        return "–" if v is None else f"{100 * v:.1f} %"
+    rows = ["| call | minutes | WER | DER | role accuracy | label-sequence error | (inaudible) recall / precision | name leaks | RTF |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for s in [*scores, overall(scores)]:
+        inaudible = f"{pct(s.inaudible_recall)} / {pct(s.inaudible_precision)}"
+        rtf = sum(v for k, v in s.rtf.items())
+        rows.append(f"| {s.name} | {s.duration / 60:.1f} | {pct(s.wer)} | {pct(s.der)} | {pct(s.role_accuracy)} | "
+                    f"{pct(s.label_sequence_error)} | {inaudible} | {'–' if s.leaks is None else s.leaks} | {rtf:.3f} |")
+    return "\n".join(rows) + "\n"
+
+
+def to_json(scores: list[CallScore]) -> str:
+    return json.dumps({"calls": [asdict(s) for s in scores], "overall": asdict(overall(scores))}, indent=2) + "\n"

@@ -1,0 +1,126 @@
+"""Quality measures: word error rate, diarization error rate, speaker attribution of words."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import jiwer
+
+from ..structure.text import normalize_words
+from ..types import Turn
+
+def word_error_rate(reference: str | list[str], hypothesis: str | list[str]) -> float:
+    ref = reference if isinstance(reference, list) else normalize_words(reference)
+    hyp = hypothesis if isinstance(hypothesis, list) else normalize_words(hypothesis)
+    if not ref:
+        return 0.0 if not hyp else 1.0
+    return jiwer.wer(" ".join(ref), " ".join(hyp) or "<empty>")
+
+
+def _annotation(turns: list[Turn]):
+    from pyannote.core import Annotation, Segment
+    annotation = Annotation()
+    for i, t in enumerate(turns):
+        annotation[Segment(t.start, t.end), i] = t.speaker
+    return annotation
+
+
+def diarization_error_rate(reference: list[Turn], hypothesis: list[Turn]) -> float:
+    """DER with no collar and overlap scored (pyannote.metrics)."""
+    from pyannote.metrics.diarization import DiarizationErrorRate
+    return float(DiarizationErrorRate(collar=0.0, skip_overlap=False)(_annotation(reference), _annotation(hypothesis)))
+
+
+def diarization_error_parts(reference: list[Turn], hypothesis: list[Turn]) -> dict[str, float]:
+    """DER's three parts, each over the reference speech: missed speech, false alarm, confusion."""
+    from pyannote.metrics.diarization import DiarizationErrorRate
+    found = DiarizationErrorRate(collar=0.0, skip_overlap=False)(_annotation(reference), _annotation(hypothesis),
+                                                                  detailed=True)
+    return {part: found[part] / found["total"] for part in ("missed detection", "false alarm", "confusion")}
+
+
+def speaker_mapping(reference: list[Turn], hypothesis: list[Turn]) -> dict[str, str]:
+    """The one-to-one hypothesis -> reference speaker mapping that minimizes DER."""
+    from pyannote.metrics.diarization import DiarizationErrorRate
+    return dict(DiarizationErrorRate().optimal_mapping(_annotation(reference), _annotation(hypothesis)))
+
+
+def aligned_pairs(reference: list[str], hypothesis: list[str], kinds: tuple[str, ...] = ("equal", "substitute")):
+    """(reference index, hypothesis index) of the words the edit-distance alignment pairs up
+    as `kinds` ("equal": recognized right; "substitute": recognized as another word)."""
+    if not reference or not hypothesis:
+        return
+    alignment = jiwer.process_words(" ".join(reference), " ".join(hypothesis))
+    for chunk in alignment.alignments[0]:
+        if chunk.type in kinds:
+            yield from zip(range(chunk.ref_start_idx, chunk.ref_end_idx), range(chunk.hyp_start_idx, chunk.hyp_end_idx))
+
+
+def attribution_accuracy(reference: list[tuple[str, str]], hypothesis: list[tuple[str, str]],
+                         mapping: dict[str, str] | None = None) -> float:
+    """Share of aligned words (correct or substituted) whose speaker is right.
+
+    `reference` and `hypothesis` are (word, speaker) pairs of normalized words; hypothesis
+    speakers are translated with `mapping` first (unmapped speakers count as wrong).
+    """
+    pairs = list(aligned_pairs([w for w, _ in reference], [w for w, _ in hypothesis]))
+    right = 0
+    for r, h in pairs:
+        hyp_speaker = hypothesis[h][1] if mapping is None else mapping.get(hypothesis[h][1])
+        right += hyp_speaker == reference[r][1]
+    return right / len(pairs) if pairs else 0.0
+
+
+def load_rttm(path: str | Path) -> list[Turn]:
+    turns = []
+    for line in Path(path).read_text(encoding="utf-8-sig").splitlines():  # a BOM is not part of line 1
+        fields = line.split()
+        if len(fields) >= 8 and fields[0] == "SPEAKER":
+            start, duration = float(fields[3]), float(fields[4])
+            turns.append(Turn(fields[7], start, start + duration))
+    return turns
+
+
+def alone(turns: list[Turn]) -> list[Turn]:
+    """Each turn cut down to where no other turn overlaps it: a turn that overlaps it and
+    started first moves its start to that turn's end, one that starts later ends it there."""
+    out = []
+    for t in turns:
+        start, end = t.start, t.end
+        for other in turns:
+            if other is not t and other.start < end and other.end > start:
+                start, end = (max(start, other.end), end) if other.start <= start else (start, min(end, other.start))
+        out.append(Turn(t.speaker, start, end))
+    return out
+
+
+def load_stm(path: str | Path) -> list[tuple[str, float, float, str]]:
+    """(speaker, start, end, text) per STM line."""
+    rows = []
+    for line in Path(path).read_text(encoding="utf-8-sig").splitlines():  # a BOM is not part of line 1
+        fields = line.split(maxsplit=5)
+        if len(fields) >= 5 and not line.startswith(";;"):
+            rows.append((fields[2], float(fields[3]), float(fields[4]), fields[5] if len(fields) > 5 else ""))
+    return rows
+
+
+def label_accuracy(reference: list[tuple[str, str]], hypothesis: list[tuple[str, str]]) -> float:
+    """Share of aligned words (correct or substituted) published under the right label."""
+    return attribution_accuracy(reference, hypothesis, mapping=None)
+
+
+def inaudible_recall_precision(reference: list[str], hypothesis: list[str], window: int = 3,
+                               marker: str = "inaudible") -> tuple[float, float]:
+    """A hypothesis marker within `window` words of a reference marker (after aligning the
+    word sequences) finds it. Returns (recall, precision); 1.0 where there is nothing to find."""
+    alignment = jiwer.process_words(" ".join(reference) or "<empty>", " ".join(hypothesis) or "<empty>")
+    hyp_to_ref: dict[int, int] = {}
+    for chunk in alignment.alignments[0]:
+        for k in range(chunk.hyp_start_idx, chunk.hyp_end_idx):
+            hyp_to_ref[k] = min(chunk.ref_start_idx + (k - chunk.hyp_start_idx), max(chunk.ref_end_idx - 1, chunk.ref_start_idx))
+    ref_spots = [i for i, w in enumerate(reference) if w == marker]
+    hyp_spots = [hyp_to_ref.get(i, 0) for i, w in enumerate(hypothesis) if w == marker]
+    found = sum(any(abs(r - h) <= window for h in hyp_spots) for r in ref_spots)
+    correct = sum(any(abs(r - h) <= window for r in ref_spots) for h in hyp_spots)
+    recall = found / len(ref_spots) if ref_spots else 1.0
+    precision = correct / len(hyp_spots) if hyp_spots else 1.0
+    return recall, precision

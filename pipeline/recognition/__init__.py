@@ -1,0 +1,1 @@
+"""Stage 3, recognition: timed words (faster-whisper)."""

@@ -1,0 +1,1 @@
+"""Stage 5, render: the house text, JSON, SRT/VTT and RTTM, written atomically."""

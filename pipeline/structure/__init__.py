@@ -1,0 +1,1 @@
+"""Stage 4, structure: words given their speakers, roles, (inaudible), redaction, from the call sheet."""
