@@ -1,4 +1,4 @@
-# callscribe: `make setup` once, then `make test`.
+# callscribe: `make demo` and `make test` each set everything up on first use.
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
@@ -7,9 +7,10 @@ STAMP := $(VENV)/.installed
 SYSTEM_TOOLS := ffmpeg ffprobe espeak-ng sox flite text2wave strace
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup system-deps models samples test eval bench clean help transcripts
+.PHONY: demo setup system-deps models samples test eval bench clean help transcripts
 
 help:
+	@echo "make demo     set up on first use, then transcribe the sample briefing into demo/ and print it"
 	@echo "make setup    virtual environment, pinned packages, ffmpeg, espeak-ng, sox, flite, festival; offline models"
 	@echo "make test     the whole test suite (CPU, no network)"
 	@echo "make samples  speak the synthetic calls in samples/calls/{dev,heldout} into samples/generated/"
@@ -43,10 +44,22 @@ $(STAMP): requirements.lock pyproject.toml
 models: $(STAMP)
 	$(BIN)/callscribe models install
 
+# The sample briefing is spoken once into samples/generated/demo/ (with its call sheet,
+# which names the briefers); demo/ holds only callscribe's outputs.
+DEMO_CALL := samples/generated/demo/briefing.wav
+DEMO_FORMATS := txt json srt vtt rttm
+demo: setup $(DEMO_CALL)
+	@mkdir -p demo
+	$(BIN)/callscribe transcribe $(DEMO_CALL) $(foreach f,$(DEMO_FORMATS),-o demo/briefing.$(f))
+	@cat demo/briefing.txt
+
+$(DEMO_CALL): samples/demo/briefing.yaml samples/make_calls.py | $(STAMP)
+	$(BIN)/python samples/make_calls.py $< --out $(@D) >/dev/null
+
 samples: $(STAMP)
 	$(BIN)/python samples/make_calls.py
 
-test: $(STAMP)
+test: setup
 	$(BIN)/python -m pytest -q
 
 # Speed and memory per stage against bare faster-whisper, on 5- and 60-minute calls.
@@ -60,7 +73,7 @@ eval: samples
 	$(BIN)/callscribe eval samples/generated/espeak --json samples/generated/eval-espeak.json
 
 clean:
-	rm -rf $(VENV) samples/generated .pytest_cache
+	rm -rf $(VENV) samples/generated demo .pytest_cache
 
 # ---------------------------------------------------------------------------------------
 # Transcribe a folder as a Make step, with make's own incrementality and -j:

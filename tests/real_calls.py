@@ -8,16 +8,7 @@ from pathlib import Path
 from pipeline.structure.callsheet import CallSheet, Official
 from pipeline.evaluation.house import parse_house
 
-def _find_shared() -> Path:
-    """The project's shared/ folder: beside the checkout (as on the team's machines and in CI)."""
-    here = Path(__file__).resolve().parent.parent
-    for folder in [here.parent / "shared", *(p / "shared" for p in here.parents)]:
-        if (folder / "transcripts").is_dir():
-            return folder
-    raise FileNotFoundError(f"shared/transcripts not found beside {here}: the real transcripts are needed")
-
-
-SHARED = _find_shared()
+TRANSCRIPTS = Path(__file__).resolve().parent.parent / "samples" / "transcripts"
 NUMBERS = ["ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX"]
 ROLE_LABELS = {"MODERATOR", "OPERATOR", "QUESTION"}
 # Misspelt labels in the published feed: the same person as the label they point to.
@@ -40,7 +31,7 @@ class RealCall:
 
 
 def transcript_files() -> list[Path]:
-    return sorted((SHARED / "transcripts").glob("*.txt")) + sorted((SHARED / "seed").glob("*.txt"))
+    return sorted(TRANSCRIPTS.glob("*.txt"))
 
 
 def load_real_call(path: Path) -> RealCall:

@@ -1,4 +1,4 @@
-"""Trimming diarized turns to the louder-than-noise frames (pipeline/edges.py)."""
+"""Trimming diarized turns to the louder-than-noise frames (pipeline/diarization/edges.py)."""
 from __future__ import annotations
 
 import numpy as np

@@ -37,3 +37,12 @@ def test_no_stage_imports_a_later_stage_or_the_orchestration():
 def test_every_module_lives_in_a_stage_or_is_the_orchestration():
     top_level = {p.stem for p in PIPELINE.glob("*.py")}
     assert top_level == CORE | {"__init__", "threads", "transcribe", "batch", "cli", "doctor"}
+
+
+def test_nothing_points_outside_the_repository():
+    """The project's team keeps a `shared` folder beside the checkout; a clone has none."""
+    root, sibling = PIPELINE.parent, "../" + "shared"
+    files = [p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".md", ".yaml", ".toml", ""}
+             and not {".git", ".venv", "generated", "models", "demo", "callscribe.egg-info"} & set(p.relative_to(root).parts)]
+    outside = [str(p.relative_to(root)) for p in files if sibling in p.read_text(errors="ignore")]
+    assert outside == []

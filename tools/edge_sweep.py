@@ -3,7 +3,7 @@
 
 Diarizes every recording in samples/generated/dev/ that has an RTTM once, with the
 configured settings but no edge trim, then trims the turns' quiet edges
-(pipeline/edges.py) at every point of the grid and prints each call's diarization error
+(pipeline/diarization/edges.py) at every point of the grid and prints each call's diarization error
 rate (no collar, overlap scored) and the mean. The held-out splits are never read
 (pass --dev to score another folder).
 

@@ -4,7 +4,7 @@
 Samples the process's resident memory every 20 ms while the configured diarizer runs,
 and prints for each of pyannote's steps (and callscribe's split and edge trim after
 them) when it started, the memory then, and its peak. With --keep-free-memory, freed
-heap memory is not handed back between batches (pipeline/memory.py), as before that
+heap memory is not handed back between batches (pipeline/diarization/memory.py), as before that
 release existed. Run it alone: other jobs on the same cores change the times.
 
 Usage: python tools/memory_profile.py RECORDING [--keep-free-memory]

@@ -2,7 +2,7 @@
 """Choose split_threshold, split_min_speech and reassign_margin (configs/default.yaml) on the development calls.
 
 Diarizes every recording in samples/generated/dev/ that has an RTTM once, with the
-configured pyannote settings, then applies the turn-level split (pipeline/split_voices.py)
+configured pyannote settings, then applies the turn-level split (pipeline/diarization/split_voices.py)
 at every point of the grid and prints each call's diarization error rate (no collar,
 overlap scored), the mean, and the same without the split. The held-out splits are
 never read.

@@ -2,10 +2,10 @@
 
 Offline (the default) runs pyannote's own SpeakerDiarization pipeline over local models
 from the bundle: the PyanNet segmentation model and a speaker encoder
-(pipeline/encoders.py: GE2E by default), wrapped as a pyannote `Model` so pyannote can
-call it like any of its embedding models. After it, pipeline/split_voices.py takes a
+(pipeline/diarization/encoders.py: GE2E by default), wrapped as a pyannote `Model` so pyannote can
+call it like any of its embedding models. After it, pipeline/diarization/split_voices.py takes a
 turn-level second look at each speaker it found, on the fused GE2E and CAM++ embeddings,
-and pipeline/edges.py trims the turns' quiet edges.
+and pipeline/diarization/edges.py trims the turns' quiet edges.
 A hub pipeline (pyannote/speaker-diarization-community-1) or a local directory holding
 one is loaded with `Pipeline.from_pretrained` instead.
 """
@@ -274,7 +274,7 @@ class Diarizer:
         return diarization
 
     def trim_edges(self, diarization: Diarization, samples: np.ndarray, sample_rate: int) -> Diarization:
-        """Turns trimmed to the recording's louder-than-noise frames (pipeline/edges.py). The
+        """Turns trimmed to the recording's louder-than-noise frames (pipeline/diarization/edges.py). The
         exclusive turns, which words are given speakers by, are left as they are: a word
         whose blurred times reach into a trimmed edge should still go to that turn."""
         s = self.settings
@@ -296,7 +296,7 @@ class Diarizer:
 
     def split_voices(self, diarization: Diarization, partials: Partials, samples: torch.Tensor,
                      sample_rate: int) -> Diarization:
-        """A turn-level second look at each speaker (pipeline/split_voices.py), with the recording's partials
+        """A turn-level second look at each speaker (pipeline/diarization/split_voices.py), with the recording's partials
         (`split_partials`)."""
         encoder = self.pipeline._embedding.model_ if self.split_encoder is None else self.split_encoder
 

@@ -1,8 +1,8 @@
-"""Offline speaker encoders as pyannote embedding models: GE2E, CAM++ (pipeline/campplus.py),
+"""Offline speaker encoders as pyannote embedding models: GE2E, CAM++ (pipeline/diarization/campplus.py),
 and several of them fused.
 
-Each has what the offline diarization (pipeline/diarize.py) and the turn-level split
-(pipeline/split_voices.py) use besides pyannote's `Model` interface: `partials`, the
+Each has what the offline diarization (pipeline/diarization/diarize.py) and the turn-level split
+(pipeline/diarization/split_voices.py) use besides pyannote's `Model` interface: `partials`, the
 embeddings of 1.6 s partials across a whole recording, and the constants PARTIAL_FRAMES
 and MIN_ACTIVE_FRAMES.
 """
