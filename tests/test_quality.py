@@ -20,9 +20,9 @@ def hypothesis(json_path: Path) -> tuple[list[Turn], list[tuple[str, str]]]:
     return turns, words
 
 
-def transcribe(cli, audio: Path, out: Path, *options: str) -> Path:
+def transcribe(cli, audio: Path, out: Path, *options: str, env: dict | None = None) -> Path:
     result = cli("transcribe", audio, "-o", out / "call.json", "-o", out / "call.rttm", "-o", out / "call.txt",
-                 *options)
+                 *options, env=env)
     assert result.returncode == 0, result.stderr
     return out / "call.json"
 
