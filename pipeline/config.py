@@ -38,7 +38,9 @@ class AsrSettings:
 @dataclass
 class DiarizationSettings:
     model: str = "offline"
+    segmentation: str = "segmentation"   # offline only: the bundle's segmentation model
     speaker_encoder: str = "ge2e"   # offline only: ge2e | campplus | ge2e+campplus
+    shared_partials: bool = True    # embed the recording once in partials, pooled per chunk; False: pyannote's own
     num_speakers: int | None = None
     min_speakers: int | None = None
     max_speakers: int | None = None
@@ -66,7 +68,7 @@ class DiarizationSettings:
         if self.model != "offline":
             return []
         encoders = self.speaker_encoder.split("+") + (self.split_encoder.split("+") if self.split_encoder else [])
-        return ["segmentation", *dict.fromkeys(encoders)]
+        return [self.segmentation, *dict.fromkeys(encoders)]
 
 
 @dataclass

@@ -210,9 +210,10 @@ class Diarizer:
 
     @staticmethod
     def _offline(settings: DiarizationSettings, models_dir: Path) -> SpeakerDiarization:
-        segmentation = Model.from_pretrained(require("segmentation", models_dir) / "pytorch_model.bin")
+        segmentation = Model.from_pretrained(require(settings.segmentation, models_dir) / "pytorch_model.bin")
         encoder = load_speaker_encoder(settings.speaker_encoder, models_dir)
-        diarization = SharedPartialsDiarization(
+        kind = SharedPartialsDiarization if settings.shared_partials else SpeakerDiarization
+        diarization = kind(
             segmentation=segmentation,
             segmentation_step=settings.segmentation_step,
             embedding=encoder,
@@ -222,9 +223,10 @@ class Diarizer:
             segmentation_batch_size=settings.segmentation_batch_size,
         )
         diarization.clustering = BoundedAgglomerativeClustering(metric=diarization.clustering.metric)
+        powerset = segmentation.specifications.powerset   # no activity threshold: each frame's class is decoded
         diarization.instantiate({
-            "segmentation": {"threshold": settings.segmentation_threshold,
-                             "min_duration_off": settings.min_duration_off},
+            "segmentation": {"min_duration_off": settings.min_duration_off,
+                             **({} if powerset else {"threshold": settings.segmentation_threshold})},
             "clustering": {"method": settings.clustering_method,
                            "threshold": settings.clustering_threshold,
                            "min_cluster_size": settings.min_cluster_size},
@@ -261,7 +263,8 @@ class Diarizer:
         count_given = num_speakers or s.num_speakers or max_speakers or s.max_speakers
         if self.name == OFFLINE:
             # Taken off the pipeline: never another recording's, and not kept through recognition.
-            partials, self.pipeline.partials = self.pipeline.partials, None
+            partials = getattr(self.pipeline, "partials", None)
+            self.pipeline.partials = None
             if s.split_threshold is not None and not count_given and partials is not None:
                 diarization = self.split_voices(diarization, self.split_partials(waveform[0], partials),
                                                 waveform[0], sample_rate)

@@ -3,7 +3,8 @@
 A reference recording NAME.<audio> in the reference folder may have beside it:
   NAME.ref.txt  the transcript as it should be published (house format)   -> WER, labels, (inaudible)
   NAME.stm      word reference as STM, instead of NAME.ref.txt           -> WER
-  NAME.rttm     who spoke when                                           -> DER
+  NAME.rttm     who spoke when                                           -> DER, speakers found
+  NAME.uem      the stretches the RTTM covers (default: all)            -> where DER is scored
   NAME.yaml     the call sheet (used for the run, and for the name-leak check)
 A recording with none of NAME.ref.txt, NAME.stm, NAME.rttm is not a reference and is left out.
 """
@@ -18,8 +19,8 @@ import jiwer
 from ..audio import find_recordings
 from ..structure.callsheet import load_call_sheet, sidecar_for
 from .house import parse_house, read_house
-from .metrics import (aligned_pairs, diarization_error_rate, inaudible_recall_precision, load_rttm, load_stm,
-                      normalize_words, word_error_rate)
+from .metrics import (aligned_pairs, diarization_errors, error_rate, inaudible_recall_precision, load_rttm, load_stm,
+                      load_uem, normalize_words, word_error_rate)
 from ..structure.redact import leaks
 from ..render.writers import FORMATS, render
 from ..types import Turn
@@ -37,6 +38,11 @@ class CallScore:
     inaudible_precision: float | None = None
     leaks: int | None = None
     rtf: dict[str, float] = field(default_factory=dict)
+    der_seconds: dict[str, float] | None = None   # missed detection, false alarm, confusion, total (reference speech)
+    speakers: tuple[int, int] | None = None       # found, in the reference
+    stock_der: float | None = None                # pyannote's stock pipeline on the same recording
+    stock_der_seconds: dict[str, float] | None = None
+    stock_speakers: tuple[int, int] | None = None
 
 
 REFERENCE_EXTENSIONS = (".ref.txt", ".stm", ".rttm")
@@ -99,7 +105,8 @@ def score_call(audio: Path, transcript, style) -> CallScore:
         score.wer = word_error_rate(ref_words, [w for w, _ in hyp_labelled if w != "inaudible"])
     if rttm.exists():
         hyp_turns = [Turn(d.speaker, d.start, d.end) for d in transcript.diarization]
-        score.der = diarization_error_rate(load_rttm(rttm), hyp_turns)
+        score.der_seconds, score.speakers = score_diarization(audio, hyp_turns)
+        score.der = error_rate(score.der_seconds)
     if transcript.sheet is not None and transcript.sheet.on_background:
         score.leaks = sum(len(leaks(text, transcript.sheet)) for text in outputs.values())
     score.rtf = {stage: round(seconds / max(transcript.duration, 1e-9), 4)
@@ -107,14 +114,31 @@ def score_call(audio: Path, transcript, style) -> CallScore:
     return score
 
 
-def evaluate(folder: Path, transcriber, progress=lambda name: None) -> list[CallScore]:
-    from ..audio import decode
+def score_diarization(audio: Path, turns: list[Turn]) -> tuple[dict[str, float], tuple[int, int]]:
+    """DER's parts in seconds against NAME.rttm (inside NAME.uem, if there is one), and speakers found / in it."""
+    reference = load_rttm(audio.with_suffix(".rttm"))
+    uem_path = audio.with_suffix(".uem")
+    uem = load_uem(uem_path) if uem_path.exists() else None
+    inside = [t for t in turns if not uem or any(t.start < b and t.end > a for a, b in uem)]
+    return diarization_errors(reference, turns, uem), (len({t.speaker for t in inside}),
+                                                       len({t.speaker for t in reference}))
+
+
+def evaluate(folder: Path, transcriber, stock=None, progress=lambda name: None) -> list[CallScore]:
+    """Score every reference recording; `stock` (a Diarizer) is scored beside the pipeline where there is an RTTM."""
+    from ..audio import SAMPLE_RATE, decode
     scores = []
     for audio in references(folder):
         progress(audio.name)
         sheet_path = sidecar_for(audio)
-        transcript = transcriber.transcribe_audio(decode(audio), load_call_sheet(sheet_path) if sheet_path else None)
-        scores.append(score_call(audio, transcript, transcriber.style))
+        decoded = decode(audio)
+        transcript = transcriber.transcribe_audio(decoded, load_call_sheet(sheet_path) if sheet_path else None)
+        score = score_call(audio, transcript, transcriber.style)
+        if stock is not None and audio.with_suffix(".rttm").exists():
+            turns = stock.diarize(decoded.samples, SAMPLE_RATE, audio.stem).turns
+            score.stock_der_seconds, score.stock_speakers = score_diarization(audio, turns)
+            score.stock_der = error_rate(score.stock_der_seconds)
+        scores.append(score)
     return scores
 
 
@@ -123,12 +147,21 @@ def _mean(values: list[float | None], weights: list[float]) -> float | None:
     return sum(v * w for v, w in pairs) / sum(w for _, w in pairs) if pairs else None
 
 
+def _pooled(parts: list[dict[str, float] | None]) -> dict[str, float] | None:
+    found = [p for p in parts if p is not None]
+    return {k: sum(p[k] for p in found) for k in found[0]} if found else None
+
+
 def overall(scores: list[CallScore]) -> CallScore:
-    """Duration-weighted means; leaks are summed."""
+    """Duration-weighted means; DER pooled (all errors over all reference speech); leaks summed."""
     weights = [s.duration for s in scores]
     total = CallScore("overall", round(sum(weights), 1))
-    for name in ("wer", "der", "role_accuracy", "label_sequence_error", "inaudible_recall", "inaudible_precision"):
+    for name in ("wer", "role_accuracy", "label_sequence_error", "inaudible_recall", "inaudible_precision"):
         setattr(total, name, _mean([getattr(s, name) for s in scores], weights))
+    for prefix in ("", "stock_"):
+        pooled = _pooled([getattr(s, f"{prefix}der_seconds") for s in scores])
+        setattr(total, f"{prefix}der_seconds", pooled)
+        setattr(total, f"{prefix}der", error_rate(pooled) if pooled else None)
     found = [s.leaks for s in scores if s.leaks is not None]
     total.leaks = sum(found) if found else None
     stages = sorted({k for s in scores for k in s.rtf})
@@ -139,12 +172,22 @@ def overall(scores: list[CallScore]) -> CallScore:
 def markdown_table(scores: list[CallScore]) -> str:
     def pct(v):
         return "–" if v is None else f"{100 * v:.1f} %"
-    rows = ["| call | minutes | WER | DER | role accuracy | label-sequence error | (inaudible) recall / precision | name leaks | RTF |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    def parts(seconds):
+        if not seconds or not seconds["total"]:
+            return "–"
+        return " / ".join(f"{100 * seconds[k] / seconds['total']:.1f}" for k in ("missed detection", "false alarm",
+                                                                               "confusion"))
+
+    def count(found):
+        return "–" if found is None else f"{found[0]} / {found[1]}"
+    rows = ["| call | minutes | WER | DER | miss / FA / confusion % | speakers found / ref | stock DER | stock speakers "
+            "| role accuracy | label-sequence error | (inaudible) recall / precision | name leaks | RTF |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for s in [*scores, overall(scores)]:
         inaudible = f"{pct(s.inaudible_recall)} / {pct(s.inaudible_precision)}"
         rtf = sum(v for k, v in s.rtf.items())
-        rows.append(f"| {s.name} | {s.duration / 60:.1f} | {pct(s.wer)} | {pct(s.der)} | {pct(s.role_accuracy)} | "
+        rows.append(f"| {s.name} | {s.duration / 60:.1f} | {pct(s.wer)} | {pct(s.der)} | {parts(s.der_seconds)} | "
+                    f"{count(s.speakers)} | {pct(s.stock_der)} | {count(s.stock_speakers)} | {pct(s.role_accuracy)} | "
                     f"{pct(s.label_sequence_error)} | {inaudible} | {'–' if s.leaks is None else s.leaks} | {rtf:.3f} |")
     return "\n".join(rows) + "\n"
 

@@ -24,17 +24,33 @@ def _annotation(turns: list[Turn]):
     return annotation
 
 
-def diarization_error_rate(reference: list[Turn], hypothesis: list[Turn]) -> float:
-    """DER with no collar and overlap scored (pyannote.metrics)."""
+def diarization_errors(reference: list[Turn], hypothesis: list[Turn],
+                       uem: list[tuple[float, float]] | None = None) -> dict[str, float]:
+    """Seconds of missed speech, false alarm and confusion, and of reference speech ("total"):
+    pyannote.metrics, no collar, overlap scored, inside the UEM (default: both extents)."""
+    from pyannote.core import Segment, Timeline
     from pyannote.metrics.diarization import DiarizationErrorRate
-    return float(DiarizationErrorRate(collar=0.0, skip_overlap=False)(_annotation(reference), _annotation(hypothesis)))
+    scored = Timeline([Segment(a, b) for a, b in uem]) if uem else None
+    found = DiarizationErrorRate(collar=0.0, skip_overlap=False)(
+        _annotation(reference), _annotation(hypothesis), uem=scored, detailed=True)
+    return {part: float(found[part]) for part in ("missed detection", "false alarm", "confusion", "total")}
+
+
+def error_rate(errors: dict[str, float]) -> float:
+    """DER from diarization_errors (or their sums over several recordings: the pooled DER)."""
+    wrong = errors["missed detection"] + errors["false alarm"] + errors["confusion"]
+    return wrong / errors["total"] if errors["total"] else float(wrong > 0)
+
+
+def diarization_error_rate(reference: list[Turn], hypothesis: list[Turn],
+                           uem: list[tuple[float, float]] | None = None) -> float:
+    """DER with no collar and overlap scored (pyannote.metrics)."""
+    return error_rate(diarization_errors(reference, hypothesis, uem))
 
 
 def diarization_error_parts(reference: list[Turn], hypothesis: list[Turn]) -> dict[str, float]:
     """DER's three parts, each over the reference speech: missed speech, false alarm, confusion."""
-    from pyannote.metrics.diarization import DiarizationErrorRate
-    found = DiarizationErrorRate(collar=0.0, skip_overlap=False)(_annotation(reference), _annotation(hypothesis),
-                                                                  detailed=True)
+    found = diarization_errors(reference, hypothesis)
     return {part: found[part] / found["total"] for part in ("missed detection", "false alarm", "confusion")}
 
 
@@ -78,6 +94,12 @@ def load_rttm(path: str | Path) -> list[Turn]:
             start, duration = float(fields[3]), float(fields[4])
             turns.append(Turn(fields[7], start, start + duration))
     return turns
+
+
+def load_uem(path: str | Path) -> list[tuple[float, float]]:
+    """The scored stretches of a UEM file (uri, channel, start, end per line)."""
+    lines = (line.split() for line in Path(path).read_text(encoding="utf-8-sig").splitlines())
+    return [(float(f[2]), float(f[3])) for f in lines if len(f) >= 4]
 
 
 def alone(turns: list[Turn]) -> list[Turn]:
