@@ -553,4 +553,7 @@ def test_eval_command_scores_a_reference_folder(cli, pyannote_sample, tmp_path):
     assert result.stdout.startswith("| call | minutes | WER | DER |")
     scores = json.loads((tmp_path / "scores.json").read_text())["calls"][0]
     assert scores["name"] == "telephone" and scores["der"] < 0.15 and scores["wer"] < 0.35
+    assert scores["speakers"] == [2, 2]
+    # pyannote's stock pipeline, scored beside the default on the same recording.
+    assert scores["stock_speakers"] == [2, 2] and scores["stock_der"] < 0.15
     assert set(scores["rtf"]) >= {"decode", "diarization", "recognition"}

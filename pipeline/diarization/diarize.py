@@ -80,7 +80,7 @@ class SharedPartialsDiarization(SpeakerDiarization):
         if not hasattr(encoder, "partials"):
             return super().get_embeddings(file, binary_segmentations, exclude_overlap, hook)
         cache = file.get("training_cache/partial-embeddings", {}) if self.training else {}
-        if cache.get("segmentation.threshold") == self.segmentation.threshold:
+        if "embeddings" in cache and cache["segmentation.threshold"] == getattr(self.segmentation, "threshold", None):
             return cache["embeddings"]  # tuning (tools/tune.py) reuses them across trials
         progress = None if hook is None else (
             lambda done, total: hook("embeddings", None, total=total, completed=done))
@@ -98,7 +98,7 @@ class SharedPartialsDiarization(SpeakerDiarization):
             weights = torch.from_numpy(np.stack([masks[c, :, k] for c, k in batch]).astype(np.float32))
             embeddings[tuple(np.array(batch).T)] = self._embedding(waveforms, masks=weights)
         if self.training:
-            file["training_cache/partial-embeddings"] = {"segmentation.threshold": self.segmentation.threshold,
+            file["training_cache/partial-embeddings"] = {"segmentation.threshold": getattr(self.segmentation, "threshold", None),
                                                         "embeddings": embeddings}
         if hook is not None:
             hook("embeddings", embeddings, total=1, completed=1)
