@@ -2,4 +2,5 @@
 from .decoding import (AUDIO_EXTENSIONS, LEVEL_FRAME, SAMPLE_RATE, Audio, check_readable, decode, find_recordings,
                        frame_levels, is_silent, probe)
 
-__all__ = ["AUDIO_EXTENSIONS", "find_recordings", "LEVEL_FRAME", "SAMPLE_RATE", "Audio", "check_readable", "decode", "frame_levels", "is_silent", "probe"]
+__all__ = ["AUDIO_EXTENSIONS", "LEVEL_FRAME", "SAMPLE_RATE", "Audio", "check_readable", "decode", "find_recordings",
+           "frame_levels", "is_silent", "probe"]
