@@ -28,13 +28,12 @@ def main() -> None:
     parser.add_argument("--config", default=None, help="a callscribe YAML settings file, as `callscribe --config`")
     args = parser.parse_args()
 
-    from pipeline.audio import SAMPLE_RATE, decode, frame_levels
+    from dev_calls import diarize_references
+    from pipeline.audio import SAMPLE_RATE, frame_levels
     from pipeline.config import load_settings
     from pipeline.diarization.diarize import Diarizer
     from pipeline.diarization.edges import absorb_slivers, bridge_pauses, trim_quiet_edges
-    from pipeline.evaluation.metrics import diarization_errors, error_rate, load_rttm, load_uem
-    from pipeline.structure.callsheet import load_call_sheet, sidecar_for
-    from pipeline.transcribe import min_speakers
+    from pipeline.evaluation.metrics import diarization_errors, error_rate, load_uem
 
     settings = load_settings(args.config)
     s = settings.diarization
@@ -56,16 +55,12 @@ def main() -> None:
     totals = {name: [] for name in steps}
     for folder in args.folders:
         pooled = {name: None for name in steps}
-        for rttm in sorted(folder.glob("*.rttm")):
-            audio = rttm.with_suffix(".wav")
-            sheet_path = sidecar_for(audio)
-            sheet = load_call_sheet(sheet_path) if sheet_path else None
-            samples = decode(audio).samples
-            turns = diarizer.diarize(samples, SAMPLE_RATE, rttm.stem, min_speakers=min_speakers(sheet, s)).turns
-            levels = frame_levels(samples, SAMPLE_RATE)
-            uem = load_uem(rttm.with_suffix(".uem")) if rttm.with_suffix(".uem").exists() else None
+        for call in diarize_references(diarizer, settings, folder):
+            levels = frame_levels(call.samples, SAMPLE_RATE)
+            uem_path = folder / f"{call.name}.uem"
+            uem = load_uem(uem_path) if uem_path.exists() else None
             for name, step in steps.items():
-                errors = diarization_errors(load_rttm(rttm), step(turns, levels), uem)
+                errors = diarization_errors(call.reference, step(call.diarization.turns, levels), uem)
                 pooled[name] = errors if pooled[name] is None else {k: pooled[name][k] + v for k, v in errors.items()}
         for name in steps:
             totals[name].append(f"{100 * error_rate(pooled[name]):.1f} %")
