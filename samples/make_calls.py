@@ -318,11 +318,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scripts", nargs="*", type=Path)
     parser.add_argument("--out", type=Path, default=HERE / "generated")
+    parser.add_argument("--splits", nargs="+", choices=SPLITS, default=SPLITS,
+                        help="with no scripts named: which splits to speak (default: all)")
     args = parser.parse_args()
     for script in args.scripts:
         print(make_call(script, args.out))
     if not args.scripts:
-        for split in SPLITS:
+        for split in args.splits:
             for script in sorted((HERE / "calls" / split).glob("*.yaml")):
                 print(make_call(script, args.out / split))
         print(copy_telephone_sample(args.out / "dev"))
