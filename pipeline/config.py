@@ -77,6 +77,16 @@ class AlignmentSettings:
 
 
 @dataclass
+class RedactionSettings:
+    threshold: float = 0.75         # a span scoring this or more is a briefer's name (configs/default.yaml)
+    spelling_weight: float = 0.5    # the score's share from spelling; the rest from the Metaphone key
+    min_letters: int = 5            # near-misses only of name forms this long
+    max_span_words: int = 3
+    titles: list[str] = field(default_factory=lambda: ["mr", "mrs", "ms", "dr", "secretary"])
+    not_names: list[str] = field(default_factory=list)   # capitalized words never taken for a near-miss
+
+
+@dataclass
 class AudioSettings:
     min_duration: float = 1.0
     silence_dbfs: float = -50.0
@@ -87,6 +97,7 @@ class Settings:
     asr: AsrSettings = field(default_factory=AsrSettings)
     diarization: DiarizationSettings = field(default_factory=DiarizationSettings)
     alignment: AlignmentSettings = field(default_factory=AlignmentSettings)
+    redaction: RedactionSettings = field(default_factory=RedactionSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     models_dir: str | None = None
     house_style: str | None = None   # path of the house-format settings; None: configs/house.yaml

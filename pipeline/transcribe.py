@@ -170,7 +170,7 @@ class Transcriber:
             turn.words = join_markers(turn.words)
         if sheet is not None and sheet.on_background:
             officials = {sp for sp, kind in roles.items() if kind == "official"}
-            turns = redact_turns(turns, sheet, officials)
+            turns = redact_turns(turns, sheet, officials, self.settings.redaction)
         return turns
 
     @staticmethod

@@ -13,6 +13,7 @@ class Word:
     end: float
     probability: float
     speaker: str | None = None
+    redaction: dict | None = None  # a placeholder's match: form, exact, score, words (never the name)
 
 
 @dataclass

@@ -131,7 +131,8 @@ def render_json(t: Transcript, style: HouseStyle | None = None) -> str:
                 "text": house_text(" ".join(whole_turn([turn.text], style.cut_off_words)), style),
                 "words": [
                     {"text": w.text.strip(), "start": _round(w.start), "end": _round(w.end),
-                     "probability": round(w.probability, 4)}
+                     "probability": round(w.probability, 4),
+                     **({"redaction": w.redaction} if w.redaction else {})}
                     for w in turn.words
                 ],
             }
