@@ -55,6 +55,8 @@ class DiarizationSettings:
     split_min_speech: float = 2.4
     split_encoder: str | None = "ge2e+campplus"   # null: the speaker encoder's own embeddings
     reassign_margin: float | None = 0.1   # short turns move to a nearer voice by more than this; None: off
+    merge_encoder: str = "campplus"       # the encoder that hears speakers as one voice (merge_voices.py)
+    merge_threshold: float | None = 0.6   # speakers whose embeddings' cosine is at least this merge; None: off
     sliver_seconds: float | None = 0.5    # shorter scraps stuck to another voice's turn join it; None: off
     edge_reach: float | None = 0.25       # seconds a turn's quiet edge may move inward; None: off
     edge_margin_db: float = 2.0
@@ -68,6 +70,7 @@ class DiarizationSettings:
         if self.model != "offline":
             return []
         encoders = self.speaker_encoder.split("+") + (self.split_encoder.split("+") if self.split_encoder else [])
+        encoders += [self.merge_encoder] if self.merge_threshold is not None else []
         return [self.segmentation, *dict.fromkeys(encoders)]
 
 

@@ -34,6 +34,7 @@ from .edges import absorb_slivers, bridge_pauses, trim_quiet_edges
 from .encoders import FusedEncoder, load_speaker_encoder
 from ..errors import ModelMissing
 from .memory import releasing
+from .merge_voices import merge_alike, relabel, voice_embeddings
 from ..models import require
 from .split_voices import Partials, split_merged_voices
 from ..types import Turn
@@ -207,6 +208,15 @@ class Diarizer:
         else:
             self.pipeline = self._pretrained(settings.model, token)
         self.pipeline.to(torch.device(device))
+        self.merge_encoder = None
+        if settings.merge_threshold is not None:
+            loaded = {}   # an encoder the pipeline or the split already has is not loaded twice
+            if settings.model == OFFLINE:
+                loaded[settings.speaker_encoder] = self.pipeline._embedding.model_
+            if self.split_encoder is not None:
+                parts = getattr(self.split_encoder, "encoders", [self.split_encoder])
+                loaded.update(zip(settings.split_encoder.split("+"), parts))
+            self.merge_encoder = load_speaker_encoder(settings.merge_encoder, models_dir, loaded).to(torch.device(device))
 
     @staticmethod
     def _offline(settings: DiarizationSettings, models_dir: Path) -> SpeakerDiarization:
@@ -268,6 +278,8 @@ class Diarizer:
             if s.split_threshold is not None and not count_given and partials is not None:
                 diarization = self.split_voices(diarization, self.split_partials(waveform[0], partials),
                                                 waveform[0], sample_rate)
+        if self.merge_encoder is not None and not count_given:
+            diarization = self.merge_voices(diarization, samples, sample_rate, min_speakers or s.min_speakers or 1)
         if s.sliver_seconds is not None:
             diarization = Diarization(absorb_slivers(diarization.turns, s.sliver_seconds),
                                       absorb_slivers(diarization.exclusive, s.sliver_seconds))
@@ -275,6 +287,22 @@ class Diarizer:
         if s.bridge_seconds is not None:  # the exclusive turns keep their pauses: (inaudible) looks for speech in them
             diarization = Diarization(bridge_pauses(diarization.turns, s.bridge_seconds), diarization.exclusive)
         return diarization
+
+    def merge_voices(self, diarization: Diarization, samples: np.ndarray, sample_rate: int,
+                     fewest: int) -> Diarization:
+        """Speakers the merge encoder hears as one voice become one (pipeline/diarization/merge_voices.py)."""
+        encoder = self.merge_encoder
+
+        def embed(piece: np.ndarray) -> np.ndarray | None:
+            if len(piece) < encoder.MIN_ACTIVE_FRAMES * sample_rate // 100:
+                return None
+            with torch.inference_mode():
+                waveform = torch.from_numpy(np.ascontiguousarray(piece, dtype=np.float32))[None, None]
+                return encoder(waveform.to(encoder.device))[0].cpu().numpy()
+
+        voices = voice_embeddings(diarization.exclusive, np.asarray(samples), sample_rate, embed)
+        into = merge_alike([voices], [self.settings.merge_threshold], fewest)
+        return Diarization(relabel(diarization.turns, into), relabel(diarization.exclusive, into))
 
     def trim_edges(self, diarization: Diarization, samples: np.ndarray, sample_rate: int) -> Diarization:
         """Turns trimmed to the recording's louder-than-noise frames (pipeline/diarization/edges.py). The
