@@ -84,7 +84,9 @@ def _cues(unit: Unit, rules: RoleRules, officials: list[Role], punctuated: bool)
     tail = " " + " ".join(n.split()[-8:]) + " "
     names = {o.label for o in officials if _has(tail, _spoken_as(o))}
     return _Cues(chair=_has(n, c["moderator"]) or _has(n, c["to_operator"]),
-                 to_questioner=_has(n, c["to_questioner"]), to_official=_has(n, c["to_official"]),
+                 # Queue instructions ("if you'd like to ask a question, please press…") call on nobody.
+                 to_questioner=_has(n, c["to_questioner"]) and not _has(n, c["operator"]),
+                 to_official=_has(n, c["to_official"]),
                  to_operator=_has(n, c["to_operator"]), operator=_has(n, c["operator"]),
                  to_anyone=_passes_floor(unit.text, rules), 
                  question=_is_question(unit.text, n, rules, punctuated),
@@ -158,8 +160,8 @@ def _transition(prev: Unit, prev_cue: _Cues, before: Role, unit: Unit, cue: _Cue
         if before.kind == "official" and state.kind == "questioner":     # a chair calls on reporters
             score -= w["uncalled_question"]
     chair = before.kind in ("moderator", "operator")   # hand-offs are the chair's to make
-    if prev_cue.to_questioner and chair:
-        score += w["handoff"] * (state.kind in ("questioner", "operator"))
+    if prev_cue.to_questioner and chair:   # the operator opens the reporter's line in words of its own
+        score += w["handoff"] * (state.kind == "questioner" or (state.kind == "operator" and _supports(cue, state)))
     elif prev_cue.to_official and before.kind != "questioner":
         score += w["handoff"] * (state.kind == "official")
     elif prev_cue.to_operator and chair:
