@@ -19,6 +19,7 @@ from .structure.inaudible import join_markers, mark_inaudible, masked_stretches,
 from .structure.questions import askers_in_timeline, give_back_questions
 from .structure.redact import redact_turns
 from .structure.roles import assign_roles, load_role_rules, said_on_background
+from .structure.turn_roles import decode_units, relabel, unit_spans, units_of
 from .threads import InBackground, TorchThreads, available_cores, plan_threads
 from .types import Transcript, Turn, Word
 
@@ -109,7 +110,7 @@ class Transcriber:
             transcript.warnings.append(f"diarization found {found} voices, fewer than the {floor} asked for "
                                        "(the call sheet implies one per official, the moderator, a questioner)")
         with _timed(timings, "roles", on_stage):
-            self._assign_roles(transcript, words, diarization, sheet)
+            diarization = self._assign_roles(transcript, words, diarization, sheet)
         with _timed(timings, "alignment", on_stage):
             marks = self.style.inaudible
             masked = masked_stretches(audio.samples, marks["noise_flatness"], marks["noise_min_seconds"])
@@ -143,11 +144,19 @@ class Transcriber:
                                self.style.abbreviations)
 
     def _assign_roles(self, transcript: Transcript, words: list[Word], diarization: Diarization,
-                      sheet: CallSheet | None) -> None:
+                      sheet: CallSheet | None) -> Diarization:
+        """Roles per voice, then per sentence run where the text says a voice holds two people
+        (turn_roles.py): the diarization comes back with those runs under ids of their own."""
         # Roles are judged on everything the recognizer heard, before unsure words become
         # (inaudible): a half-heard "press one then zero" still marks the operator.
-        said = [(t.speaker, t.text) for t in self._speakers_of(words, diarization)]
+        aligned = self._speakers_of(words, diarization)
+        said = [(t.speaker, t.text) for t in aligned]
         roles = assign_roles(said, sheet, self.role_rules)
+        if self.role_rules.turns:
+            units = units_of(aligned, self.style.abbreviations)
+            spans, new_roles = unit_spans(units, decode_units(units, roles, sheet, self.role_rules), roles)
+            roles |= new_roles
+            diarization = Diarization(relabel(diarization.turns, spans), relabel(diarization.exclusive, spans))
         transcript.roles = {sp: r.kind for sp, r in roles.items()}
         transcript.speaker_labels = {sp: r.label for sp, r in roles.items()}
         for d in diarization.turns:  # speakers diarization heard who said no word
@@ -156,6 +165,7 @@ class Transcriber:
         if sheet is None and said_on_background(said, transcript.roles, self.role_rules):
             transcript.warnings.append("the call is on background by its ground rules, but there is no call sheet: "
                                        "briefers' names are not redacted (give NAME.yaml with their names)")
+        return diarization
 
     def _published_turns(self, words: list[Word], diarization: Diarization, transcript: Transcript,
                          masked: list[tuple[float, float]]) -> list[Turn]:

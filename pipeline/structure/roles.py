@@ -27,15 +27,20 @@ NUMBER_WORDS = "ONE TWO THREE FOUR FIVE SIX SEVEN EIGHT NINE TEN".split()
 @dataclass
 class RoleRules:
     labels: dict[str, str]
-    cues: dict[str, list[str]]
+    cues: dict[str, list[str]]      # normalized, padded with spaces
+    raw_cues: dict[str, list[str]]  # as written in the file (lowercase)
     thresholds: dict[str, float]
+    turns: dict[str, float]         # the per-unit decoder's weights (turn_roles.py)
+    self_introduction: re.Pattern   # "this is X from Y" (turn_roles.py)
 
 
 def load_role_rules(path: str | Path = CONFIG_DIR / "roles.yaml") -> RoleRules:
     data = yaml.safe_load(Path(path).read_text())
     cues = {kind: [" " + " ".join(normalize_words(p)) + " " for p in phrases]
             for kind, phrases in data["cues"].items()}
-    return RoleRules(data["labels"], cues, data["thresholds"])
+    raw = {kind: [p.lower() for p in phrases] for kind, phrases in data["cues"].items()}
+    return RoleRules(data["labels"], cues, raw, data["thresholds"], data["turns"],
+                     re.compile(data["self_introduction"]))
 
 
 @dataclass
