@@ -13,7 +13,7 @@ help:
 	@echo "make demo     set up on first use, then transcribe the sample briefing into demo/ and print it"
 	@echo "make setup    virtual environment, pinned packages, ffmpeg, espeak-ng, sox, flite, festival; offline models"
 	@echo "make test     the whole test suite (CPU, no network)"
-	@echo "make samples  speak the synthetic calls into samples/generated/ and fetch the real AMI clips"
+	@echo "make samples  speak the synthetic calls into samples/generated/; fetch the real AMI clips and real monologues"
 	@echo "make bench    per-stage time, RTF and peak memory vs bare faster-whisper [MINUTES=\"5 60\"]"
 	@echo "make eval     score the pipeline on samples/generated (WER, DER, roles, (inaudible), leaks, RTF)"
 	@echo "make transcripts IN=recordings OUT=transcripts [ARGS=...] [-jN]   one NAME.txt + NAME.json per recording"
@@ -73,7 +73,7 @@ bench: $(STAMP)
 
 # Scores on every reference split (tables, and JSON beside them), pyannote's stock pipeline beside the default:
 # synthetic development (tuned on), held-out and espeak-ng calls; real AMI clips, tuning and held-out halves.
-EVAL_SPLITS := dev heldout espeak hard-dev hard-heldout ami/tune ami/heldout
+EVAL_SPLITS := dev heldout espeak hard-dev hard-heldout ami/tune ami/heldout real/calls-tune real/calls-heldout real/clips
 eval: samples
 	@for split in $(EVAL_SPLITS); do echo "## $$split"; \
 	  $(BIN)/callscribe eval samples/generated/$$split --json samples/generated/eval-$${split/\//-}.json || exit 1; done
