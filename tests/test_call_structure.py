@@ -98,6 +98,9 @@ def test_wer_normalization_says_numbers_as_spoken():
         "about one point five billion dollars forty percent more on the twenty second".split()
     assert normalize_words("$200,000,000 a year, U.S.") == "two hundred million dollars a year us".split()
     assert normalize_words("It costs $40.") == "it costs forty dollars".split()
+    # one word, two spellings: the house writes "all right", Whisper and readers' transcripts "alright", "mister"
+    assert normalize_words("Alright, Mr. Dashwood.") == normalize_words("All right, mister Dashwood") == \
+        "all right mister dashwood".split()
 
 
 def test_references_saved_on_windows_read_the_same(tmp_path):

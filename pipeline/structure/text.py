@@ -14,7 +14,7 @@ def ends_sentence(word: str, abbreviations: set[str]) -> bool:
 _ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen " \
         "fifteen sixteen seventeen eighteen nineteen".split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-_SPELLING = {"ok": "okay", "%": "percent"}
+_SPELLING = {"ok": "okay", "%": "percent", "alright": "all right", "mr": "mister"}   # one word, two spellings
 _SCALES = {"thousand", "million", "billion", "trillion"}
 _EDITORIAL = re.compile(r"\((?!\s*inaudible)[^()]*\)", re.IGNORECASE)
 _ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
@@ -77,5 +77,5 @@ def normalize_words(text: str) -> list[str]:
         token = token if spoken else token.replace(".", "").replace("$", "")
         if not token:
             continue
-        words += spoken or [_SPELLING.get(token, token)]
+        words += spoken or _SPELLING.get(token, token).split()
     return words + (["dollars"] if dollars else [])
