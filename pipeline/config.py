@@ -57,11 +57,6 @@ class DiarizationSettings:
     reassign_margin: float | None = 0.1   # short turns move to a nearer voice by more than this; None: off
     merge_encoder: str = "campplus"       # the encoder that hears speakers as one voice (merge_voices.py)
     merge_threshold: float | None = 0.6   # speakers whose embeddings' cosine is at least this merge; None: off
-    sliver_seconds: float | None = 0.5    # shorter scraps stuck to another voice's turn join it; None: off
-    edge_reach: float | None = 0.25       # seconds a turn's quiet edge may move inward; None: off
-    edge_margin_db: float = 2.0
-    edge_floor_percentile: float = 5.0
-    bridge_seconds: float | None = 0.6    # shorter pauses between one voice's turns are bridged; None: off
     embedding_batch_size: int = 32
     segmentation_batch_size: int = 32
 

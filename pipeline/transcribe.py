@@ -10,12 +10,12 @@ from typing import Callable
 from .audio import SAMPLE_RATE, Audio, decode, is_silent
 from .config import DiarizationSettings, Settings
 from .diarization.diarize import Diarization, Diarizer
-from .diarization.edges import cover_noise
+
 from .recognition.recognize import Recognizer, resolve_compute_type, resolve_device
 from .render.typography import load_house_style
 from .structure.align import assign_speakers
 from .structure.callsheet import CallSheet
-from .structure.inaudible import join_markers, mark_inaudible, masked_stretches, silent_speech
+from .structure.inaudible import cover_noise, join_markers, mark_inaudible, masked_stretches, silent_speech
 from .structure.questions import askers_in_timeline, give_back_questions
 from .structure.redact import redact_turns
 from .structure.roles import assign_roles, load_role_rules, said_on_background
@@ -115,7 +115,7 @@ class Transcriber:
             marks = self.style.inaudible
             masked = masked_stretches(audio.samples, marks["noise_flatness"], marks["noise_min_seconds"])
             transcript.turns = self._published_turns(words, diarization, transcript, masked)
-            # Speech under noise is the speech of the turn the noise cuts off (edges.py).
+            # Speech under noise is the speech of the turn the noise cuts off (inaudible.cover_noise).
             transcript.diarization = askers_in_timeline(cover_noise(diarization.turns, masked), transcript.turns)
         if not words:
             transcript.warnings.append("no words were recognized in the recording")

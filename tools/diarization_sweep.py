@@ -102,8 +102,8 @@ def main() -> None:
     settings = load_settings(args.config)
     s = settings.diarization
     started = time.time()
-    diarizer = Diarizer(replace(s, split_threshold=None, reassign_margin=None, sliver_seconds=None,
-                                edge_reach=None, bridge_seconds=None), settings.models_path)
+    diarizer = Diarizer(replace(s, split_threshold=None, reassign_margin=None, merge_threshold=None),
+                        settings.models_path)
     pipeline = diarizer.pipeline
     pipeline.training = True   # pyannote caches segmentation and embeddings in each file dict
     folders = {folder: load_folder(folder, settings) for folder in args.folders}

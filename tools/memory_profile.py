@@ -50,7 +50,7 @@ def main() -> None:
             enter(step)
             threads()
 
-        for name in ("split_partials", "split_voices", "trim_edges"):  # callscribe's own steps after pyannote's
+        for name in ("split_partials", "split_voices", "merge_voices"):  # callscribe's own steps after pyannote's
             method = getattr(diarizer, name)
             setattr(diarizer, name, lambda *a, _m=method, _n=name, **k: (enter(_n), _m(*a, **k))[1])
         enter("loaded")

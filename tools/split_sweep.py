@@ -39,22 +39,16 @@ def main() -> None:
     from pipeline.evaluation.metrics import diarization_error_rate
 
     settings = load_settings(args.config)
-    # Diarized once without the split and the edge trim; here the split, then the trim, as Diarizer.diarize does.
-    # The sliver and pause rules are left out, as they were when the split was chosen.
-    diarizer = Diarizer(replace(settings.diarization, split_threshold=None, edge_reach=None, sliver_seconds=None,
-                                bridge_seconds=None), settings.models_path)
+    # Diarized once without the split (and the merge after it); here the split alone.
+    diarizer = Diarizer(replace(settings.diarization, split_threshold=None, merge_threshold=None), settings.models_path)
     calls = []  # (name, reference, diarization, samples, waveform, partials)
     for call in diarize_references(diarizer, settings, args.dev):
         waveform = torch.from_numpy(call.samples.copy())
         calls.append((call.name, call.reference, call.diarization, call.samples, waveform,
                       diarizer.split_partials(waveform)))
-    diarizer.settings = replace(diarizer.settings, edge_reach=settings.diarization.edge_reach)
-
-    def trimmed(diarization, samples):
-        return diarizer.trim_edges(diarization, samples, SAMPLE_RATE).turns
 
     print_header("threshold / min speech / reassign margin", [name for name, *_ in calls])
-    print_row("off", [diarization_error_rate(ref, trimmed(d, samples)) for _, ref, d, samples, *_ in calls])
+    print_row("off", [diarization_error_rate(ref, d.turns) for _, ref, d, *_ in calls])
     margins = ([None if m == "none" else float(m) for m in args.reassign_margins.split(",")]
                if args.reassign_margins else [settings.diarization.reassign_margin])
     grid = [(float(t), float(s), m) for m in margins for s in args.min_speech.split(",") for t in args.thresholds.split(",")]
@@ -64,7 +58,7 @@ def main() -> None:
         scores = []
         for _, ref, diarization, samples, waveform, partials in calls:
             split = diarizer.split_voices(diarization, partials, waveform, SAMPLE_RATE)
-            scores.append(diarization_error_rate(ref, trimmed(split, samples)))
+            scores.append(diarization_error_rate(ref, split.turns))
         print_row(f"{threshold} / {min_speech} s / {margin}", scores)
 
 

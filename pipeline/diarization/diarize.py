@@ -5,7 +5,7 @@ from the bundle: the PyanNet segmentation model and a speaker encoder
 (pipeline/diarization/encoders.py: GE2E by default), wrapped as a pyannote `Model` so pyannote can
 call it like any of its embedding models. After it, pipeline/diarization/split_voices.py takes a
 turn-level second look at each speaker it found, on the fused GE2E and CAM++ embeddings,
-and pipeline/diarization/edges.py trims the turns' quiet edges.
+and pipeline/diarization/merge_voices.py merges the speakers CAM++ hears as one voice.
 A hub pipeline (pyannote/speaker-diarization-community-1) or a local directory holding
 one is loaded with `Pipeline.from_pretrained` instead.
 """
@@ -28,9 +28,7 @@ from pyannote.audio.pipelines.clustering import AgglomerativeClustering
 from pyannote.audio.telemetry import set_telemetry_metrics
 from pyannote.core import Annotation
 
-from ..audio import frame_levels
 from ..config import DiarizationSettings
-from .edges import absorb_slivers, bridge_pauses, trim_quiet_edges
 from .encoders import FusedEncoder, load_speaker_encoder
 from ..errors import ModelMissing
 from .memory import releasing
@@ -280,12 +278,6 @@ class Diarizer:
                                                 waveform[0], sample_rate)
         if s.merge_threshold is not None and self.merge_encoder is not None and not count_given:
             diarization = self.merge_voices(diarization, samples, sample_rate, min_speakers or s.min_speakers or 1)
-        if s.sliver_seconds is not None:
-            diarization = Diarization(absorb_slivers(diarization.turns, s.sliver_seconds),
-                                      absorb_slivers(diarization.exclusive, s.sliver_seconds))
-        diarization = self.trim_edges(diarization, samples, sample_rate)
-        if s.bridge_seconds is not None:  # the exclusive turns keep their pauses: (inaudible) looks for speech in them
-            diarization = Diarization(bridge_pauses(diarization.turns, s.bridge_seconds), diarization.exclusive)
         return diarization
 
     def merge_voices(self, diarization: Diarization, samples: np.ndarray, sample_rate: int,
@@ -303,17 +295,6 @@ class Diarizer:
         voices = voice_embeddings(diarization.exclusive, np.asarray(samples), sample_rate, embed)
         into = merge_alike([voices], [self.settings.merge_threshold], fewest)
         return Diarization(relabel(diarization.turns, into), relabel(diarization.exclusive, into))
-
-    def trim_edges(self, diarization: Diarization, samples: np.ndarray, sample_rate: int) -> Diarization:
-        """Turns trimmed to the recording's louder-than-noise frames (pipeline/diarization/edges.py). The
-        exclusive turns, which words are given speakers by, are left as they are: a word
-        whose blurred times reach into a trimmed edge should still go to that turn."""
-        s = self.settings
-        if s.edge_reach is None:
-            return diarization
-        levels = frame_levels(np.asarray(samples, dtype=np.float32), sample_rate)
-        turns = trim_quiet_edges(diarization.turns, levels, s.edge_reach, s.edge_margin_db, s.edge_floor_percentile)
-        return Diarization(turns, diarization.exclusive)
 
     def split_partials(self, samples: torch.Tensor, pipeline_partials: Partials | None = None) -> Partials:
         """The partials the turn-level split compares: the pipeline's own, or the split encoder's

@@ -9,6 +9,8 @@ renderer picks its house casing.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..types import Turn, Word
@@ -149,3 +151,17 @@ def mark_masked(words: list[Word], stretches: list[tuple[float, float]]) -> list
         else:
             out.append(_marker(start, end))
     return sorted(out, key=lambda w: w.start)
+
+
+# Under loud noise the segmentation model hears no voice, so a turn that ends in a burst of
+# noise ends where the noise starts: the masked stretch belongs to that turn.
+def cover_noise(turns: list[Turn], stretches: list[tuple[float, float]], touch: float = 0.05) -> list[Turn]:
+    """Each noise stretch that overlaps or touches (within `touch`) a turn becomes part of the
+    turn it overlaps most; a stretch in the middle of a pause, with no turn beside it, stays out."""
+    covered = [replace(t) for t in turns]
+    for start, end in stretches:
+        beside = [t for t in covered if t.start <= end + touch and t.end >= start - touch]
+        if beside:
+            host = max(beside, key=lambda t: min(t.end, end) - max(t.start, start))
+            host.start, host.end = min(host.start, start), max(host.end, end)
+    return covered
