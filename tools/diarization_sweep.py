@@ -109,7 +109,7 @@ def main() -> None:
     folders = {folder: load_folder(folder, settings) for folder in args.folders}
     grid = itertools.product(args.method or [s.clustering_method], args.threshold or [s.clustering_threshold],
                              args.min_cluster_size or [s.min_cluster_size], args.min_duration_off or [s.min_duration_off])
-    print(f"| method, threshold, min_cluster_size, min_duration_off | "
+    print("| method, threshold, min_cluster_size, min_duration_off | "
           + " | ".join(f"{f} (DER, right count of {len(v)})" for f, v in folders.items()) + " |")
     print("| --- " * (len(folders) + 1) + "|")
     for method, threshold, mcs, off in grid:

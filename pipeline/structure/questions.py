@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..types import Transcript, Turn, spoken_text
 from .align import sentence_starts
 from .roles import RoleRules, question_heads, question_tails
+from .turn_roles import relabel_span
 
 
 def give_back_questions(turns: list[Turn], transcript: Transcript, rules: RoleRules,
@@ -47,15 +48,5 @@ def askers_in_timeline(timeline: list[Turn], published: list[Turn]) -> list[Turn
         cluster = asked.speaker.removesuffix("/question")
         lo = (published[i - 1].end + asked.start) / 2 if i else float("-inf")
         hi = (asked.end + published[i + 1].start) / 2 if i + 1 < len(published) else float("inf")
-        relabelled = []
-        for turn in timeline:
-            if turn.speaker != cluster or turn.end <= lo or turn.start >= hi:
-                relabelled.append(turn)
-                continue
-            if turn.start < lo:
-                relabelled.append(Turn(cluster, turn.start, lo))
-            relabelled.append(Turn(asked.speaker, max(turn.start, lo), min(turn.end, hi)))
-            if turn.end > hi:
-                relabelled.append(Turn(cluster, hi, turn.end))
-        timeline = relabelled
+        timeline = relabel_span(timeline, cluster, lo, hi, asked.speaker)
     return sorted(timeline, key=lambda t: (t.start, t.end))

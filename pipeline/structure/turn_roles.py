@@ -221,27 +221,26 @@ def decode_units(units: list[Unit], roles: dict[str, Role], sheet: CallSheet | N
     return [states[j] for j in reversed(path)]
 
 
-def relabel(timeline: list[Turn], spans: list[tuple[float, float, str, str]]) -> list[Turn]:
-    """Diarization turns with each (start, end, cluster, new id) span cut out under its new id."""
+def relabel_span(timeline: list[Turn], cluster: str, start: float, end: float, new: str) -> list[Turn]:
+    """The timeline with `cluster`'s speech between start and end cut out under the id `new`."""
     out = []
     for turn in timeline:
-        pieces = [turn]
-        for start, end, cluster, new in spans:
-            if cluster != turn.speaker:
-                continue
-            cut = []
-            for p in pieces:
-                if p.speaker != cluster or p.end <= start or p.start >= end:
-                    cut.append(p)
-                    continue
-                if p.start < start:
-                    cut.append(Turn(p.speaker, p.start, start))
-                cut.append(Turn(new, max(p.start, start), min(p.end, end)))
-                if end < p.end:
-                    cut.append(Turn(p.speaker, end, p.end))
-            pieces = cut
-        out += pieces
+        if turn.speaker != cluster or turn.end <= start or turn.start >= end:
+            out.append(turn)
+            continue
+        if turn.start < start:
+            out.append(Turn(cluster, turn.start, start))
+        out.append(Turn(new, max(turn.start, start), min(turn.end, end)))
+        if end < turn.end:
+            out.append(Turn(cluster, end, turn.end))
     return out
+
+
+def relabel(timeline: list[Turn], spans: list[tuple[float, float, str, str]]) -> list[Turn]:
+    """Diarization turns with each (start, end, cluster, new id) span cut out under its new id."""
+    for start, end, cluster, new in spans:
+        timeline = relabel_span(timeline, cluster, start, end, new)
+    return timeline
 
 
 def unit_spans(units: list[Unit], decoded: list[Role], roles: dict[str, Role]) -> tuple[
