@@ -85,6 +85,16 @@ class RedactionSettings:
 
 
 @dataclass
+class VocabularySettings:
+    correct: bool = True             # rewrite near-misses of the call's terms (configs/default.yaml)
+    glossary: str | None = None      # the office glossary; None: configs/glossary.yaml
+    threshold: float = 0.85          # a span scoring this or more is the term
+    spelling_weight: float = 0.5     # the score's share from spelling; the rest from the Metaphone key
+    min_letters: int = 5             # near-misses only of terms this long
+    max_span_words: int = 3
+
+
+@dataclass
 class AudioSettings:
     min_duration: float = 1.0
     silence_dbfs: float = -50.0
@@ -96,6 +106,7 @@ class Settings:
     diarization: DiarizationSettings = field(default_factory=DiarizationSettings)
     alignment: AlignmentSettings = field(default_factory=AlignmentSettings)
     redaction: RedactionSettings = field(default_factory=RedactionSettings)
+    vocabulary: VocabularySettings = field(default_factory=VocabularySettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     models_dir: str | None = None
     house_style: str | None = None   # path of the house-format settings; None: configs/house.yaml
@@ -126,10 +137,11 @@ def _merge(target: Any, values: dict, where: str) -> None:
             setattr(target, key, value)
 
 
-def load_settings(path: str | Path | None = None, overrides: dict | None = None) -> Settings:
-    """Defaults, then configs/default.yaml, then `path`, then `overrides` ({"asr": {"model": ...}})."""
+def load_settings(path: str | Path | list | None = None, overrides: dict | None = None) -> Settings:
+    """Defaults, then configs/default.yaml, then `path` (or each of a list of paths), then
+    `overrides` ({"asr": {"model": ...}})."""
     settings = Settings()
-    for source in [DEFAULT_CONFIG, path]:
+    for source in [DEFAULT_CONFIG, *(path if isinstance(path, list) else [path])]:
         if source is None:
             continue
         source = Path(source)

@@ -17,9 +17,11 @@ from .structure.align import assign_speakers
 from .structure.callsheet import CallSheet
 from .structure.inaudible import cover_noise, join_markers, mark_inaudible, masked_stretches, silent_speech
 from .structure.questions import askers_in_timeline, give_back_questions
-from .structure.redact import redact_turns
+from .structure.redact import leaks, redact_turns
 from .structure.roles import assign_roles, load_role_rules, said_on_background
+from .structure.text import drop_fillers
 from .structure.turn_roles import decode_units, relabel, unit_spans, units_of
+from .structure.vocabulary import correct_terms, terms_for
 from .threads import InBackground, TorchThreads, available_cores, plan_threads
 from .types import Transcript, Turn, Word
 
@@ -53,6 +55,8 @@ class Transcriber:
         self.settings = settings
         self.style = load_house_style(settings.house_style)
         self.role_rules = load_role_rules()
+        if settings.vocabulary.correct:
+            terms_for(None, settings.vocabulary)  # a glossary that cannot be read stops the run before models load
         self.device = resolve_device(settings.asr.device)
         self.compute_type = resolve_compute_type(settings.asr.compute_type, self.device)
         self.threads = plan_threads(cores or available_cores(), self.device, self.compute_type,
@@ -105,6 +109,8 @@ class Transcriber:
         if self.settings.asr.second_look:
             with _timed(timings, "second look", on_stage):
                 words = self._second_look(audio, words, diarization)
+        if self.settings.vocabulary.correct:
+            words = self._correct_terms(words, transcript)
         found = len({t.speaker for t in diarization.turns})
         if floor and 0 < found < floor:
             transcript.warnings.append(f"diarization found {found} voices, fewer than the {floor} asked for "
@@ -113,7 +119,8 @@ class Transcriber:
             diarization = self._assign_roles(transcript, words, diarization, sheet)
         with _timed(timings, "alignment", on_stage):
             marks = self.style.inaudible
-            masked = masked_stretches(audio.samples, marks["noise_flatness"], marks["noise_min_seconds"])
+            masked = masked_stretches(audio.samples, marks["noise_flatness"], marks["noise_min_seconds"],
+                                      marks["noise_loudness_percentile"])
             transcript.turns = self._published_turns(words, diarization, transcript, masked)
             # Speech under noise is the speech of the turn the noise cuts off (inaudible.cover_noise).
             transcript.diarization = askers_in_timeline(cover_noise(diarization.turns, masked), transcript.turns)
@@ -131,7 +138,7 @@ class Transcriber:
     def _second_look(self, audio: Audio, words: list[Word], diarization: Diarization) -> list[Word]:
         """Decode again the speech that would be marked (inaudible) for having no words."""
         gaps = silent_speech(words, diarization.exclusive, self.style.inaudible["min_gap_seconds"])
-        return sorted(words + self.recognizer.recognize_spans(audio.samples, gaps), key=lambda w: w.start)
+        return self.recognizer.second_look(audio.samples, words, gaps)
 
     def _recognize(self, audio: Audio, sheet: CallSheet | None, timings: dict[str, float],
                    on_stage: StageHook | None = None) -> list[Word]:
@@ -167,13 +174,23 @@ class Transcriber:
                                        "briefers' names are not redacted (give NAME.yaml with their names)")
         return diarization
 
+    def _correct_terms(self, words: list[Word], transcript: Transcript) -> list[Word]:
+        """Misheard terms of the call sheet and the glossary written as the office writes them."""
+        s, sheet = self.settings.vocabulary, transcript.sheet
+        words, changes = correct_terms(words, terms_for(sheet, s), s)
+        if sheet is not None and sheet.on_background:  # a change naming a briefer would publish the name in JSON
+            changes = [c for c in changes if not leaks(f"{c.heard} {c.written}", sheet, self.settings.redaction)]
+        transcript.corrections = changes
+        return words
+
     def _published_turns(self, words: list[Word], diarization: Diarization, transcript: Transcript,
                          masked: list[tuple[float, float]]) -> list[Turn]:
         """Words with (inaudible) marked, given their speakers, and redacted on background calls."""
         sheet, roles = transcript.sheet, transcript.roles
         marks = self.style.inaudible
-        marked = mark_inaudible(words, diarization.exclusive, marks["max_probability"],
-                                int(marks["min_run_words"]), marks["min_gap_seconds"], masked)
+        marked = drop_fillers(mark_inaudible(words, diarization.exclusive, marks["max_probability"],
+                                             int(marks["min_run_words"]), marks["min_gap_seconds"], masked),
+                              set(self.style.fillers))
         turns = give_back_questions(self._speakers_of(marked, diarization), transcript, self.role_rules,
                                     self.style.abbreviations)
         for turn in turns:  # within one speaker's turn: markers of different signs may touch

@@ -37,6 +37,17 @@ def spoken_text(words: list[Word]) -> str:
 
 
 @dataclass
+class Correction:
+    """A recognized span rewritten as a term of the call's vocabulary, kept so a reviewer can undo it."""
+
+    heard: str
+    written: str
+    score: float
+    start: float
+    end: float
+
+
+@dataclass
 class Transcript:
     """Everything one run knows about one recording."""
 
@@ -51,6 +62,7 @@ class Transcript:
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     roles: dict[str, str] = field(default_factory=dict)      # cluster name -> moderator/operator/official/questioner
     sheet: object | None = None                              # the CallSheet, if any
+    corrections: list[Correction] = field(default_factory=list)  # terms rewritten (structure/vocabulary.py)
 
     @property
     def words(self) -> list[Word]:

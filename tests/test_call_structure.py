@@ -472,6 +472,40 @@ def test_loud_noise_masking_speech_is_found_and_replaces_the_guesses():
     assert joined(mark_masked(ws, [(start, end)])) == "we need (inaudible) quickly."
 
 
+def test_a_quiet_clips_hiss_is_not_masking_noise():
+    """Four seconds of faint hiss before two of voice: most frames are hiss, so at the median
+    loudness the hiss's louder moments passed as noise over speech (real one-word clips)."""
+    import numpy as np
+    from pipeline.structure.inaudible import masked_stretches
+    t = np.arange(2 * 16000) / 16000
+    voice = 0.3 * sum(np.sin(2 * np.pi * f * t) / k for k, f in enumerate((150, 300, 450, 600, 900), 1))
+    hiss = np.random.default_rng(0).standard_normal(4 * 16000) * 0.003
+    audio = np.concatenate([hiss, voice]).astype(np.float32)
+    assert masked_stretches(audio, flatness=0.4, min_seconds=0.2, loudness_percentile=50) != []
+    assert masked_stretches(audio, flatness=0.4, min_seconds=0.2, loudness_percentile=75) == []
+
+
+@pytest.mark.parametrize("said,printed", [
+    ("this is me talking slowly. uh, We're just saying", "this is me talking slowly. We're just saying"),
+    ("but who cares. Um, this is me", "but who cares. This is me"),
+    ("and that is, um. Thanks", "and that is. Thanks"),
+    ("there were umbrellas and an erm uh", "there were umbrellas and an"),
+])
+def test_fillers_are_dropped_and_keep_the_sentence(said, printed):
+    from pipeline.structure.text import drop_fillers
+    assert joined(drop_fillers(words(said), {"uh", "um", "er", "erm", "mhm"})) == printed
+
+
+def test_a_second_look_drops_the_word_the_first_pass_already_placed():
+    """Real speech: the first pass ended "…but who cares. This" short of the sound of "this",
+    and the second look at the gap after it heard "this" again."""
+    from pipeline.recognition.recognize import drop_echoes
+    heard = words("but who cares. This") + [Word(" words", 9.0, 9.3, 0.9)]
+    found = [Word(" this", 1.9, 2.6, 0.2), Word(" is", 2.6, 2.8, 0.9), Word(" me", 2.8, 3.0, 0.9),
+             Word(" words.", 3.2, 3.5, 0.9)]
+    assert joined(drop_echoes(found, heard)) == "is me words."
+
+
 def test_markers_that_touch_are_published_once():
     """held-out four_officials: noise over "forty", then no word for "hours for every shipment"
     gave "about (inaudible) (Inaudible.)"."""

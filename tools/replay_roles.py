@@ -12,7 +12,8 @@ and prints `callscribe eval`'s table for that run. Then
 
 re-runs only what follows them (Transcriber.transcribe_audio with the heavy stages read back)
 and prints the same table, in seconds. `--show NAME` prints that call's published turns;
-`--per-voice` replays roles per voice only (turn_roles.py off: the figures before it).
+`--per-voice` replays roles per voice only (turn_roles.py off: the figures before it);
+`--structure-config FILE` changes settings of the replayed stages only (the cache stays).
 """
 from __future__ import annotations
 
@@ -85,8 +86,9 @@ def _calls(folder: Path):
 
 
 def run(mode: str, folder: Path, config: Path | None, asr_model: str, show: str | None,
-        per_voice: bool = False) -> None:
-    settings = load_settings(config, {"asr": {"model": asr_model}})
+        per_voice: bool = False, structure: Path | None = None) -> None:
+    # structure: settings of the stages replayed only (the cache stays config's)
+    settings = load_settings([config, structure], {"asr": {"model": asr_model}})
     where = cache_dir(folder, config, asr_model)
     where.mkdir(parents=True, exist_ok=True)
     transcriber = CachingTranscriber(settings) if mode == "cache" else ReplayTranscriber(settings)
@@ -120,8 +122,10 @@ def main() -> None:
     parser.add_argument("--asr-model", default="tiny.en")
     parser.add_argument("--show", help="print this call's published turns")
     parser.add_argument("--per-voice", action="store_true", help="roles per voice only (turn_roles.py off)")
+    parser.add_argument("--structure-config", type=Path,
+                        help="a YAML settings file for the replayed stages alone (vocabulary, redaction…)")
     args = parser.parse_args()
-    run(args.mode, args.folder, args.config, args.asr_model, args.show, args.per_voice)
+    run(args.mode, args.folder, args.config, args.asr_model, args.show, args.per_voice, args.structure_config)
 
 
 if __name__ == "__main__":

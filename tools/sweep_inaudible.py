@@ -35,7 +35,7 @@ def main() -> None:
         reference = [w for t in json.loads(ref_path.read_text())["turns"] if not t.get("backchannel")
                      for w in normalize_words(t["text"])]
         style = transcriber.style.inaudible
-        masked = {f: masked_stretches(audio.samples, f, style["noise_min_seconds"]) for f in (0.3, 0.4, 0.5, 0.6)}
+        masked = {f: masked_stretches(audio.samples, f, style["noise_min_seconds"], style["noise_loudness_percentile"]) for f in (0.3, 0.4, 0.5, 0.6)}
         calls.append((reference, words, diarization.exclusive, masked))
     print("flatness  max_probability  min_gap  markers  recall  precision   (all calls together)")
     for flatness, probability, gap in itertools.product((0.3, 0.4, 0.5, 0.6), (0.01, 0.02, 0.05), (1.0, 1.5, 2.0)):

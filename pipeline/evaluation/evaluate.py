@@ -1,7 +1,8 @@
 """Evaluate: run the pipeline on reference recordings and measure what a press office cares about.
 
 A reference recording NAME.<audio> in the reference folder may have beside it:
-  NAME.ref.txt  the transcript as it should be published (house format)   -> WER, labels, (inaudible)
+  NAME.ref.txt  the transcript as it should be published (house format)   -> WER, labels, (inaudible), terms
+  NAME.ref.json its turns with times (synthetic calls)                    -> corrections that changed a right word
   NAME.stm      word reference as STM, instead of NAME.ref.txt           -> WER
   NAME.rttm     who spoke when                                           -> DER, speakers found
   NAME.uem      the stretches the RTTM covers (default: all)            -> where DER is scored
@@ -19,9 +20,11 @@ import jiwer
 from ..audio import find_recordings
 from ..structure.callsheet import load_call_sheet, sidecar_for
 from .house import parse_house, read_house
-from .metrics import (aligned_pairs, diarization_errors, error_rate, inaudible_recall_precision, load_rttm, load_stm,
-                      load_uem, normalize_words, word_error_rate)
+from .metrics import (aligned_pairs, diarization_errors, error_rate, false_corrections, inaudible_recall_precision,
+                      load_rttm, load_stm, load_uem, normalize_words, term_accuracy, word_error_rate)
+from ..config import VocabularySettings
 from ..structure.redact import leaks
+from ..structure.vocabulary import terms_for
 from ..render.writers import FORMATS, render
 from ..types import Turn
 
@@ -43,6 +46,8 @@ class CallScore:
     stock_der: float | None = None                # pyannote's stock pipeline on the same recording
     stock_der_seconds: dict[str, float] | None = None
     stock_speakers: tuple[int, int] | None = None
+    terms: tuple[int, int] | None = None          # vocabulary and glossary terms in the reference: right, all
+    false_corrections: tuple[int, int] | None = None   # corrections of a right word, words published
 
 
 REFERENCE_EXTENSIONS = (".ref.txt", ".stm", ".rttm")
@@ -100,6 +105,7 @@ def score_call(audio: Path, transcript, style) -> CallScore:
         # Undefined (not perfect) where there is nothing to find, or nothing was marked.
         score.inaudible_recall = recall if any(w == "inaudible" for w, _ in ref_labelled) else None
         score.inaudible_precision = precision if any(w == "inaudible" for w, _ in hyp_labelled) else None
+        score.terms, score.false_corrections = _term_scores(audio, transcript, reference, published)
     elif stm.exists():
         ref_words = [w for *_, text in load_stm(stm) for w in normalize_words(text)]
         score.wer = word_error_rate(ref_words, [w for w, _ in hyp_labelled if w != "inaudible"])
@@ -112,6 +118,18 @@ def score_call(audio: Path, transcript, style) -> CallScore:
     score.rtf = {stage: round(seconds / max(transcript.duration, 1e-9), 4)
                  for stage, seconds in transcript.timings.items()}
     return score
+
+
+def _term_scores(audio: Path, transcript, reference, published) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """Terms of the call sheet and glossary spelled right; corrections that changed a right word."""
+    vocabulary = VocabularySettings(**transcript.settings.get("vocabulary", {}))
+    terms = [t.text for t in terms_for(transcript.sheet, vocabulary)]
+    right = term_accuracy(" ".join(t.text for t in reference.turns), " ".join(t.text for t in published.turns), terms)
+    timed = audio.with_name(audio.stem + ".ref.json")
+    if not timed.exists():
+        return right, None
+    turns = [(t["start"], t["end"], t["text"]) for t in json.loads(timed.read_text())["turns"]]
+    return right, (false_corrections(transcript.corrections, turns), len(transcript.words))
 
 
 def score_diarization(audio: Path, turns: list[Turn]) -> tuple[dict[str, float], tuple[int, int]]:
@@ -164,6 +182,9 @@ def overall(scores: list[CallScore]) -> CallScore:
         setattr(total, f"{prefix}der", error_rate(pooled) if pooled else None)
     found = [s.leaks for s in scores if s.leaks is not None]
     total.leaks = sum(found) if found else None
+    for name in ("terms", "false_corrections"):
+        pairs = [getattr(s, name) for s in scores if getattr(s, name) is not None]
+        setattr(total, name, tuple(map(sum, zip(*pairs))) if pairs else None)
     stages = sorted({k for s in scores for k in s.rtf})
     total.rtf = {k: round(_mean([s.rtf.get(k) for s in scores], weights) or 0.0, 4) for k in stages}
     return total
@@ -180,15 +201,22 @@ def markdown_table(scores: list[CallScore]) -> str:
 
     def count(found):
         return "–" if found is None else f"{found[0]} / {found[1]}"
+    def terms(found):
+        return "–" if not found or not found[1] else f"{100 * found[0] / found[1]:.1f} % of {found[1]}"
+
+    def per_thousand(found):
+        return "–" if not found or not found[1] else f"{1000 * found[0] / found[1]:.2f}"
     rows = ["| call | minutes | WER | DER | miss / FA / confusion % | speakers found / ref | stock DER | stock speakers "
-            "| role accuracy | label-sequence error | (inaudible) recall / precision | name leaks | RTF |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+            "| role accuracy | label-sequence error | (inaudible) recall / precision | name leaks | terms right "
+            "| false corrections per 1,000 words | RTF |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for s in [*scores, overall(scores)]:
         inaudible = f"{pct(s.inaudible_recall)} / {pct(s.inaudible_precision)}"
         rtf = sum(v for k, v in s.rtf.items())
         rows.append(f"| {s.name} | {s.duration / 60:.1f} | {pct(s.wer)} | {pct(s.der)} | {parts(s.der_seconds)} | "
                     f"{count(s.speakers)} | {pct(s.stock_der)} | {count(s.stock_speakers)} | {pct(s.role_accuracy)} | "
-                    f"{pct(s.label_sequence_error)} | {inaudible} | {'–' if s.leaks is None else s.leaks} | {rtf:.3f} |")
+                    f"{pct(s.label_sequence_error)} | {inaudible} | {'–' if s.leaks is None else s.leaks} | {terms(s.terms)} | "
+                    f"{per_thousand(s.false_corrections)} | {rtf:.3f} |")
     return "\n".join(rows) + "\n"
 
 

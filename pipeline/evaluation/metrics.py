@@ -1,6 +1,7 @@
 """Quality measures: word error rate, diarization error rate, speaker attribution of words."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jiwer
@@ -146,3 +147,40 @@ def inaudible_recall_precision(reference: list[str], hypothesis: list[str], wind
     recall = found / len(ref_spots) if ref_spots else 1.0
     precision = correct / len(hyp_spots) if hyp_spots else 1.0
     return recall, precision
+
+
+def _occurrences(term: str, text: str) -> int:
+    return len(re.findall(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", text))
+
+
+def term_accuracy(reference: str, hypothesis: str, terms: list[str]) -> tuple[int, int]:
+    """(right, total): each term's occurrences in the reference text, and how many of them the
+    hypothesis has too, spelled exactly as written (case and all). A term inside a longer
+    one ("Jazeera" in "Al Jazeera") is counted only as the longer one, and none inside a
+    redaction placeholder ("[Senior State Department Official]")."""
+    right = total = 0
+    reference, hypothesis = (re.sub(r"\[[^\]]*\]", " ", text) for text in (reference, hypothesis))  # placeholders
+    for term in sorted(set(terms), key=len, reverse=True):
+        in_ref, in_hyp = _occurrences(term, reference), _occurrences(term, hypothesis)
+        if in_ref:
+            total += in_ref
+            right += min(in_ref, in_hyp)
+            reference = re.sub(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", " ", reference)
+            hypothesis = re.sub(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", " ", hypothesis)
+    return right, total
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    return bool(part) and any(words[i:i + len(part)] == part for i in range(len(words) - len(part) + 1))
+
+
+def false_corrections(corrections: list, reference_turns: list[tuple[float, float, str]], reach: float = 2.0) -> int:
+    """Corrections that changed a right word: the reference said what was heard there (in
+    a reference turn within `reach` seconds), and not the term written in its place."""
+    wrong = 0
+    for c in corrections:
+        said = [w for start, end, text in reference_turns if start - reach < c.end and end + reach > c.start
+                for w in normalize_words(text)]
+        if _contains(said, normalize_words(c.heard)) and not _contains(said, normalize_words(c.written)):
+            wrong += 1
+    return wrong

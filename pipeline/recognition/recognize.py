@@ -1,6 +1,7 @@
 """Recognize: timed words with faster-whisper (CTranslate2), on CPU or GPU."""
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -100,6 +101,11 @@ class Recognizer:
                     words += [w for w in seg.words if start <= (w.start + w.end) / 2 <= end]
         return words
 
+    def second_look(self, samples: np.ndarray, words: list[Word], spans: list[tuple[float, float]]) -> list[Word]:
+        """`words` with what a second look hears in `spans` added, less its echoes."""
+        found = drop_echoes(self.recognize_spans(samples, spans), words)
+        return sorted(words + found, key=lambda w: w.start)
+
     def _recognize(self, samples: np.ndarray, offset: float, hotwords: str | None) -> Iterator[RecognizedSegment]:
         s = self.settings
         options = decoding_options(s) | {"hotwords": hotwords}
@@ -116,6 +122,28 @@ class Recognizer:
                 continue
             words = [Word(w.word, offset + w.start, offset + w.end, float(w.probability)) for w in seg.words or []]
             yield RecognizedSegment(offset + seg.start, offset + seg.end, seg.text, words, seg.no_speech_prob)
+
+
+def _bare(word: Word) -> str:
+    return word.text.strip().strip(".,?!;:…").lower()
+
+
+def drop_echoes(found: list[Word], heard: list[Word], reach: float = 1.0) -> list[Word]:
+    """Second-look words less those that repeat the first pass's word beside them.
+
+    The long-form pass sometimes places a word's timestamps short of its sound ("…but who
+    cares. This" ending at 8.7 s while "this" is said after it); the gap it leaves is decoded
+    again and the word comes back twice (real speech: "this This", "words. words.").
+    """
+    heard = sorted(heard, key=lambda w: w.start)
+    starts = [w.start for w in heard]
+    kept = []
+    for word in found:
+        i = bisect.bisect(starts, word.start)
+        neighbours = [n for n in heard[max(i - 1, 0): i + 1] if max(n.start - word.end, word.start - n.end) <= reach]
+        if not any(_bare(n) == _bare(word) for n in neighbours):
+            kept.append(word)
+    return kept
 
 
 def decoding_options(s: AsrSettings) -> dict:

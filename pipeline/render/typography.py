@@ -1,4 +1,4 @@
-"""House typography for recognizer text: curly quotes, restarts, numbers, fixed spellings, spacing.
+"""House typography for recognizer text: curly quotes, restarts, fixed spellings, numbers (numbers.py), spacing.
 
 Every rule is idempotent on text already in the house format: the published transcripts
 pass through unchanged (tests/test_house.py holds the renderer to that).
@@ -14,8 +14,7 @@ import yaml
 
 from ..config import CONFIG_DIR
 from ..structure.text import ends_sentence
-
-SMALL_NUMBERS = "zero one two three four five six seven eight nine".split()
+from .numbers import house_numbers
 
 
 @dataclass
@@ -31,6 +30,7 @@ class HouseStyle:
     abbreviations: list[str] = field(default_factory=list)
     inaudible: dict[str, float] = field(default_factory=dict)
     cut_off_words: list[str] = field(default_factory=list)
+    fillers: list[str] = field(default_factory=list)
 
 
 def load_house_style(path: str | Path | None = None, **overrides) -> HouseStyle:
@@ -64,19 +64,6 @@ def mark_restarts(text: str) -> str:
 def us_spelling(text: str) -> str:
     """`US`, `U.S` -> `U.S.` (but not the pronoun "us")."""
     return re.sub(r"\bU\.?S\b\.?", "U.S.", text)
-
-
-def spell_numbers(text: str) -> str:
-    """Standalone 1-9 in words (not in 1.5, $4, 3:00, 1,000, press 1 then 0, 2+2, September 1)."""
-    def repl(m: re.Match) -> str:
-        before, after = text[max(0, m.start() - 12): m.start()], text[m.end(): m.end() + 12]
-        previous_word = (before.split() or [""])[-1]
-        if (re.search(r"\b(press|dial|dialing)\b", before.lower())
-                or re.match(r"(?:,? ?(?:then|and|to)? ?\d| (?:and then \d|then \d|million|billion|trillion|percent|[ap]\.m\.))", after)
-                or (previous_word[:1].isupper() and not previous_word.endswith((".", "?", "!")))):
-            return m.group(0)
-        return SMALL_NUMBERS[int(m.group(0))]
-    return re.sub(r"(?<![\w$.,:+/–-])[1-9](?![\w.,:%+/]\w|[\w+%/])", repl, text)
 
 
 def apply_spellings(text: str, spellings: dict[str, str]) -> str:
@@ -156,7 +143,5 @@ def house_text(text: str, style: HouseStyle) -> str:
     """Recognizer text -> house text (idempotent on house text)."""
     text = inaudible_case(curly_quotes(text))
     text = mark_restarts(text)
-    text = us_spelling(apply_spellings(text, style.spellings))
-    if style.spell_small_numbers:
-        text = spell_numbers(text)
+    text = house_numbers(us_spelling(apply_spellings(text, style.spellings)), style.spell_small_numbers)
     return space_sentences(text, style.sentence_spacing, style.abbreviations)

@@ -142,6 +142,8 @@ def render_json(t: Transcript, style: HouseStyle | None = None) -> str:
             {"speaker": ids.get(d.speaker, d.speaker), "start": _round(d.start), "end": _round(d.end)}
             for d in t.diarization
         ],
+        "corrections": [{"heard": c.heard, "written": c.written, "score": c.score,
+                         "start": _round(c.start), "end": _round(c.end)} for c in t.corrections],
         "timings": {k: round(v, 3) for k, v in t.timings.items()},
         "warnings": t.warnings,
     }

@@ -3,6 +3,9 @@ phrases and the evaluation's WER both compare words this way)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+
+from ..types import Word
 
 def ends_sentence(word: str, abbreviations: set[str]) -> bool:
     """True when `word` ends a sentence: . ? ! (before any closing quote), not `Mr.` or an initial."""
@@ -79,3 +82,27 @@ def normalize_words(text: str) -> list[str]:
             continue
         words += spoken or _SPELLING.get(token, token).split()
     return words + (["dollars"] if dollars else [])
+
+
+def drop_fillers(words: list[Word], fillers: set[str]) -> list[Word]:
+    """Words without hesitation sounds ("uh,", "Um."), which house transcripts never print.
+
+    A sentence end the filler carried moves to the word before it; a capital it carried
+    moves to the word after it. Run after (inaudible) marking: a filler is speech heard, not
+    speech lost.
+    """
+    out: list[Word] = []
+    capitalize = False
+    for word in words:
+        text = word.text.strip()
+        if text.strip(".,?!;:…").lower() in fillers:
+            if text[-1:] in ".?!" and out and out[-1].text.strip()[-1:] not in ".?!":
+                out[-1] = replace(out[-1], text=out[-1].text.rstrip(",;:") + text[-1])
+            capitalize = capitalize or text[:1].isupper()
+            continue
+        if capitalize:
+            lead = word.text[: len(word.text) - len(word.text.lstrip())]
+            word = replace(word, text=lead + text[:1].upper() + text[1:])
+            capitalize = False
+        out.append(word)
+    return out
