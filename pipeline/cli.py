@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import CallscribeError, MissingInput, OutputError
+from .errors import CallscribeError, ConfigError, MissingInput, OutputError
 
 
 def _quiet_libraries() -> None:
@@ -54,6 +54,8 @@ def cli() -> None:
 @click.option("--min-speakers", type=click.IntRange(1), help="At least this many speakers.")
 @click.option("--max-speakers", type=click.IntRange(1), help="At most this many speakers.")
 @click.option("--models-dir", type=click.Path(path_type=Path), help="Where the offline models are installed.")
+@click.option("--voices", type=click.Path(path_type=Path, file_okay=False),
+              help="Known-voice library (default: ~/.local/share/callscribe/voices; see `callscribe voices`).")
 def transcribe(audio: Path, outputs: tuple[Path, ...], call_sheet: Path | None, config_file: Path | None,
                **options) -> None:
     """Transcribe one recording AUDIO (any format ffmpeg reads)."""
@@ -91,6 +93,7 @@ def _settings_from(config_file: Path | None, options: dict):
         "diarization": _drop_none({"model": options.get("diarization"), "num_speakers": options.get("num_speakers"),
                                    "min_speakers": options.get("min_speakers"), "max_speakers": options.get("max_speakers")}),
         "models_dir": str(options["models_dir"]) if options.get("models_dir") else None,
+        "voices": str(options["voices"]) if options.get("voices") else None,
     }))
     settings.hf_token = settings.hf_token or os.environ.get("HF_TOKEN")
     return settings
@@ -151,6 +154,7 @@ class BatchLog:
 @click.option("--compute-type")
 @click.option("--language")
 @click.option("--models-dir", type=click.Path(path_type=Path))
+@click.option("--voices", type=click.Path(path_type=Path, file_okay=False), help="Known-voice library (see transcribe).")
 def batch(in_dir: Path, out_dir: Path, formats: str, jobs: int, recursive: bool, force: bool, dry_run: bool,
           quiet: bool, log_file: Path | None, config_file: Path | None, **options) -> None:
     """Transcribe every recording in IN_DIR into OUT_DIR/NAME.EXT, skipping those up to date.
@@ -215,6 +219,7 @@ def evaluate_command(reference_dir: Path, json_file: Path | None, config_file: P
             raise MissingInput(reference_dir, "no reference recordings (NAME.wav with NAME.ref.txt, .stm or .rttm)")
         settings = _settings_from(config_file, options)
         transcriber = Transcriber(settings)
+        transcriber.known_voices = []   # the pipeline alone is scored, whatever voices the user enrolled
         baseline = _stock_diarizer(settings, transcriber.device) if stock else None
         scores = evaluate(reference_dir, transcriber, baseline, lambda name: click.echo(f"evaluating {name}", err=True))
         click.echo(markdown_table(scores), nl=False)
@@ -237,6 +242,79 @@ def doctor(out_dir: Path, config_file: Path | None) -> None:
         problems += not ok
     click.echo("all checks passed" if not problems else f"{problems} problem(s)")
     sys.exit(1 if problems else 0)
+
+
+@cli.group()
+def voices() -> None:
+    """Known voices: enrol a press office's regulars once, recognized in every call after.
+
+    Voiceprints are biometric data: they are written only into the library folder
+    (--voices DIR, default ~/.local/share/callscribe/voices), readable by you alone, and
+    never into a transcript; `voices remove` deletes them."""
+
+
+voices_option = click.option("--voices", "library", type=click.Path(path_type=Path, file_okay=False),
+                             help="The library folder (default: ~/.local/share/callscribe/voices).")
+
+
+@voices.command("add")
+@click.argument("name")
+@click.argument("audio", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--from", "start", type=click.FloatRange(0), help="Seconds: enrol from here (one AUDIO only).")
+@click.option("--to", "end", type=click.FloatRange(0), help="Seconds: enrol up to here (one AUDIO only).")
+@click.option("--role", type=click.Choice(["moderator", "operator", "official"]), help="The role this voice takes.")
+@click.option("--label", help="Its printed label, e.g. 'SENIOR STATE DEPARTMENT OFFICIAL ONE' or 'MR PRICE'.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="YAML settings file.")
+@voices_option
+def voices_add(name: str, audio: tuple[Path, ...], start: float | None, end: float | None, role: str | None,
+               label: str | None, config_file: Path | None, library: Path | None) -> None:
+    """Enrol NAME from AUDIO: clean stretches of that one voice (a minute is plenty)."""
+    from .audio import decode
+    from .diarization.voices import Voice, VoiceLibrary, today
+    try:
+        if (start is not None or end is not None) and len(audio) > 1:
+            raise ConfigError("--from/--to", "give one AUDIO with --from/--to")
+        settings = _settings_from(config_file, {"voices": library})
+        clips = []
+        for path in audio:
+            samples = decode(path, 0.0).samples
+            clips.append(samples[int((start or 0) * 16000): int(end * 16000) if end else None])
+        from .diarization.diarize import Diarizer
+        encoder_name = settings.diarization.merge_encoder
+        vector, seconds = Diarizer(settings.diarization, settings.models_path).enrol(clips, 16000)
+        if vector is None:
+            raise MissingInput(audio[0], "too little speech to enrol (a few seconds at least)")
+        written = VoiceLibrary(settings.voices).add(Voice(name, role, label, round(seconds, 1), encoder_name, today()),
+                                                    vector)
+        click.echo(f"enrolled {name} from {seconds:.1f} s of speech ({encoder_name}) in {written.parent}")
+    except CallscribeError as e:
+        _fail(e)
+
+
+@voices.command("list")
+@voices_option
+def voices_list(library: Path | None) -> None:
+    """Name, role, label, seconds enrolled, encoder and date of each voice."""
+    from .diarization.voices import VoiceLibrary
+    try:
+        for v in VoiceLibrary(library).voices():
+            click.echo(f"{v.name:<24} {v.role or '-':<10} {v.label or '-':<40} {v.seconds:>6.1f} s  {v.encoder}  {v.enrolled}")
+    except CallscribeError as e:
+        _fail(e)
+
+
+@voices.command("remove")
+@click.argument("name")
+@voices_option
+def voices_remove(name: str, library: Path | None) -> None:
+    """Delete NAME's print and metadata (exit 66 when there is no such voice)."""
+    from .diarization.voices import VoiceLibrary
+    try:
+        if not VoiceLibrary(library).remove(name):
+            raise MissingInput(name, "no such voice in the library")
+        click.echo(f"removed {name}")
+    except CallscribeError as e:
+        _fail(e)
 
 
 @cli.group()

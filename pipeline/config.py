@@ -57,6 +57,7 @@ class DiarizationSettings:
     reassign_margin: float | None = 0.1   # short turns move to a nearer voice by more than this; None: off
     merge_encoder: str = "campplus"       # the encoder that hears speakers as one voice (merge_voices.py)
     merge_threshold: float | None = 0.6   # speakers whose embeddings' cosine is at least this merge; None: off
+    voices_threshold: float = 0.6         # a speaker this alike to an enrolled voice is that voice (voices.py)
     embedding_batch_size: int = 32
     segmentation_batch_size: int = 32
 
@@ -108,6 +109,7 @@ class Settings:
     redaction: RedactionSettings = field(default_factory=RedactionSettings)
     vocabulary: VocabularySettings = field(default_factory=VocabularySettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
+    voices: str | None = None        # the known-voice library; None: the user's data directory (diarization/voices.py)
     models_dir: str | None = None
     house_style: str | None = None   # path of the house-format settings; None: configs/house.yaml
     hf_token: str | None = None

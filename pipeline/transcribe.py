@@ -10,6 +10,7 @@ from typing import Callable
 from .audio import SAMPLE_RATE, Audio, decode, is_silent
 from .config import DiarizationSettings, Settings
 from .diarization.diarize import Diarization, Diarizer
+from .diarization.voices import VoiceLibrary, match_voices
 
 from .recognition.recognize import Recognizer, resolve_compute_type, resolve_device
 from .render.typography import load_house_style
@@ -18,7 +19,7 @@ from .structure.callsheet import CallSheet
 from .structure.inaudible import cover_noise, join_markers, mark_inaudible, masked_stretches, silent_speech
 from .structure.questions import askers_in_timeline, give_back_questions
 from .structure.redact import leaks, redact_turns
-from .structure.roles import assign_roles, load_role_rules, said_on_background
+from .structure.roles import Role, assign_roles, load_role_rules, said_on_background
 from .structure.text import drop_fillers
 from .structure.turn_roles import decode_units, relabel, unit_spans, units_of
 from .structure.vocabulary import correct_terms, terms_for
@@ -64,6 +65,9 @@ class Transcriber:
         self.recognizer = Recognizer(settings.asr, settings.models_path, self.device, self.compute_type,
                                      self.threads.recognition)
         self.diarizer = Diarizer(settings.diarization, settings.models_path, self.device, settings.hf_token)
+        self.known_voices = []
+        if self.diarizer.merge_encoder is not None:   # refused here, before any recording, if from another encoder
+            self.known_voices = VoiceLibrary(settings.voices).prints(settings.diarization.merge_encoder)
 
     def describe_models(self) -> dict:
         return {
@@ -115,6 +119,9 @@ class Transcriber:
         if floor and 0 < found < floor:
             transcript.warnings.append(f"diarization found {found} voices, fewer than the {floor} asked for "
                                        "(the call sheet implies one per official, the moderator, a questioner)")
+        if self.known_voices:
+            with _timed(timings, "known voices", on_stage):
+                self._match_voices(transcript, audio, diarization)
         with _timed(timings, "roles", on_stage):
             diarization = self._assign_roles(transcript, words, diarization, sheet)
         with _timed(timings, "alignment", on_stage):
@@ -158,10 +165,11 @@ class Transcriber:
         # (inaudible): a half-heard "press one then zero" still marks the operator.
         aligned = self._speakers_of(words, diarization)
         said = [(t.speaker, t.text) for t in aligned]
-        roles = assign_roles(said, sheet, self.role_rules)
+        roles = assign_roles(said, sheet, self.role_rules) | self._known_roles(transcript, sheet)
         if self.role_rules.turns:
             units = units_of(aligned, self.style.abbreviations)
             spans, new_roles = unit_spans(units, decode_units(units, roles, sheet, self.role_rules), roles)
+            spans = [span for span in spans if span[2] not in transcript.known]   # a known voice keeps its role
             roles |= new_roles
             diarization = Diarization(relabel(diarization.turns, spans), relabel(diarization.exclusive, spans))
         transcript.roles = {sp: r.kind for sp, r in roles.items()}
@@ -173,6 +181,31 @@ class Transcriber:
             transcript.warnings.append("the call is on background by its ground rules, but there is no call sheet: "
                                        "briefers' names are not redacted (give NAME.yaml with their names)")
         return diarization
+
+    def _match_voices(self, transcript: Transcript, audio: Audio, diarization: Diarization) -> None:
+        """Speakers that are enrolled voices (diarization/voices.py), with their cosines."""
+        prints = self.diarizer.speaker_prints(diarization.exclusive, audio.samples, SAMPLE_RATE)
+        matched = match_voices({sp: vector for sp, (vector, _) in prints.items()}, self.known_voices,
+                               self.settings.diarization.voices_threshold)
+        transcript.known = {sp: {"name": voice.name, "score": score, "role": voice.role, "label": voice.label}
+                            for sp, (voice, score) in matched.items()}
+
+    def _known_roles(self, transcript: Transcript, sheet: CallSheet | None) -> dict[str, Role]:
+        """The roles and labels enrolled with the known voices heard; where the call sheet does
+        not list an official's label, the call sheet wins and a warning says so."""
+        roles = {}
+        listed = {o.label: o for o in sheet.officials} if sheet is not None else {}
+        for speaker, voice in transcript.known.items():
+            role, label = voice["role"], voice["label"]
+            if role is None:
+                continue
+            if role == "official" and listed and label not in listed:
+                transcript.warnings.append(f"known voice {voice['name']} is enrolled as {label}, which the call "
+                                           "sheet does not list: the call sheet wins")
+                continue
+            label = label or self.role_rules.labels.get(role, self.role_rules.labels["official_family"])
+            roles[speaker] = Role(role, label, listed.get(label))
+        return roles
 
     def _correct_terms(self, words: list[Word], transcript: Transcript) -> list[Word]:
         """Misheard terms of the call sheet and the glossary written as the office writes them."""

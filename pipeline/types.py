@@ -63,6 +63,7 @@ class Transcript:
     roles: dict[str, str] = field(default_factory=dict)      # cluster name -> moderator/operator/official/questioner
     sheet: object | None = None                              # the CallSheet, if any
     corrections: list[Correction] = field(default_factory=list)  # terms rewritten (structure/vocabulary.py)
+    known: dict[str, dict] = field(default_factory=dict)     # speaker -> {"name", "score"}: a known voice matched
 
     @property
     def words(self) -> list[Word]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -32,11 +33,15 @@ def synthetic_calls() -> Path:
     return GENERATED / "dev"
 
 
+# No test reads the voices a developer enrolled: the default voice library is an empty folder.
+NO_VOICES = {"XDG_DATA_HOME": str(Path(tempfile.gettempdir()) / "callscribe-tests-no-voices")}
+
+
 def run_cli(*args: str | Path, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run `callscribe ARGS` as a user would, in a fresh process."""
     return subprocess.run(
         [sys.executable, "-m", "pipeline.cli", *map(str, args)],
-        capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})},
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, **NO_VOICES, **(env or {})},
     )
 
 

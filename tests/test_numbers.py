@@ -68,6 +68,8 @@ CASES = [
     ("in twenty twenty", "in twenty twenty"),
     ("in two thousand and twenty", "in two thousand and twenty"),
     ("press 1 then 0", "press 1 then 0"),
+    ("please press 1.0 on your telephone keypad", "please press 1 then 0 on your telephone keypad"),
+    ("please press one, then zero.", "please press 1 then 0."),
     ("Article 5 of the treaty", "Article 5 of the treaty"),
     ("on September 1", "on September 1"),
 ]

@@ -206,8 +206,8 @@ class Diarizer:
         else:
             self.pipeline = self._pretrained(settings.model, token)
         self.pipeline.to(torch.device(device))
-        self.merge_encoder = None
-        if settings.merge_threshold is not None:
+        self.merge_encoder = None   # merges speakers (merge_threshold) and matches known voices
+        if settings.merge_encoder:
             loaded = {}   # an encoder the pipeline or the split already has is not loaded twice
             if settings.model == OFFLINE:
                 loaded[settings.speaker_encoder] = self.pipeline._embedding.model_
@@ -283,6 +283,14 @@ class Diarizer:
     def merge_voices(self, diarization: Diarization, samples: np.ndarray, sample_rate: int,
                      fewest: int) -> Diarization:
         """Speakers the merge encoder hears as one voice become one (pipeline/diarization/merge_voices.py)."""
+        voices = self.speaker_prints(diarization.exclusive, samples, sample_rate)
+        into = merge_alike([voices], [self.settings.merge_threshold], fewest)
+        return Diarization(relabel(diarization.turns, into), relabel(diarization.exclusive, into))
+
+    def speaker_prints(self, exclusive: list[Turn], samples: np.ndarray,
+                       sample_rate: int) -> dict[str, tuple[np.ndarray, float]]:
+        """Per speaker, the merge encoder's embedding of its longest stretches alone and their
+        seconds (merge_voices.voice_embeddings): what speakers are merged and known voices matched by."""
         encoder = self.merge_encoder
 
         def embed(piece: np.ndarray) -> np.ndarray | None:
@@ -292,9 +300,18 @@ class Diarizer:
                 waveform = torch.from_numpy(np.ascontiguousarray(piece, dtype=np.float32))[None, None]
                 return encoder(waveform.to(encoder.device))[0].cpu().numpy()
 
-        voices = voice_embeddings(diarization.exclusive, np.asarray(samples), sample_rate, embed)
-        into = merge_alike([voices], [self.settings.merge_threshold], fewest)
-        return Diarization(relabel(diarization.turns, into), relabel(diarization.exclusive, into))
+        return voice_embeddings(exclusive, np.asarray(samples), sample_rate, embed)
+
+    def enrol(self, clips: list[np.ndarray], sample_rate: int) -> tuple[np.ndarray | None, float]:
+        """A known voice's print from clips of it alone, as a speaker's is made (speaker_prints),
+        and the seconds it was made from."""
+        turns, offset = [], 0.0
+        for clip in clips:   # 10 s pieces: the longest stretch speaker_prints embeds at once
+            length = len(clip) / sample_rate
+            turns += [Turn("voice", offset + t, offset + min(t + 10.0, length)) for t in np.arange(0, length, 10.0)]
+            offset += length
+        prints = self.speaker_prints(turns, np.concatenate(clips) if clips else np.zeros(0, np.float32), sample_rate)
+        return prints.get("voice", (None, 0.0))
 
     def split_partials(self, samples: torch.Tensor, pipeline_partials: Partials | None = None) -> Partials:
         """The partials the turn-level split compares: the pipeline's own, or the split encoder's

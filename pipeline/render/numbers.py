@@ -151,6 +151,16 @@ def ordinals(text: str) -> str:
     return re.sub(rf"\b(?:({tens})-)?({'|'.join(_ORDINAL_WORDS)})\b", repl, text, flags=re.IGNORECASE)
 
 
+def keypad(text: str) -> str:
+    """The operator's "press 1 then 0": Whisper writes it "press 1.0", "press 1-0", "press one, then zero"."""
+    digit = "|".join(SMALL_NUMBERS)
+
+    def figure(key: str) -> str:
+        return key if key.isdigit() else str(SMALL_NUMBERS.index(key.lower()))
+    return re.sub(rf"\b(press|dial) (\d|{digit})(?:[.-]|,? then )(\d|{digit})\b",
+                  lambda m: f"{m.group(1)} {figure(m.group(2))} then {figure(m.group(3))}", text, flags=re.IGNORECASE)
+
+
 def spell_small_numbers(text: str) -> str:
     """Standalone 1-9 in words (not in 1.5, $4, 3:00, 1,000, 5 percent, 2 million, 1 p.m.,
     press 1 then 0, 2+2, September 1, Article 5)."""
@@ -168,6 +178,6 @@ def spell_small_numbers(text: str) -> str:
 def house_numbers(text: str, spell_small: bool = True) -> str:
     """Every number rule, in the order they depend on each other (words to figures first, so
     "five million dollars" becomes "$5 million")."""
-    text = times(spelled_to_figures(ordinals(text)))
+    text = times(spelled_to_figures(ordinals(keypad(text))))
     text = money(percent(figures_with_commas(text)))
     return spell_small_numbers(text) if spell_small else text

@@ -90,10 +90,13 @@ def _round(x: float) -> float:
 
 
 def speaker_ids(t: Transcript) -> dict[str, str]:
-    """Stable ids with role names for RTTM and JSON: MODERATOR, SENIOR_…_ONE, QUESTION_1, …"""
+    """Stable ids with role names for RTTM and JSON: MODERATOR, SENIOR_…_ONE, QUESTION_1, …; a
+    known voice's enrolled name."""
     ids, questioners = {}, 0
     for speaker, label in t.speaker_labels.items():
-        if t.roles.get(speaker) == "questioner" or label == "QUESTION":
+        if speaker in t.known:   # a known voice goes by its enrolled name
+            ids[speaker] = t.known[speaker]["name"].replace(" ", "_")
+        elif t.roles.get(speaker) == "questioner" or label == "QUESTION":
             questioners += 1
             ids[speaker] = f"{label}_{questioners}".replace(" ", "_")
         else:
@@ -120,7 +123,8 @@ def render_json(t: Transcript, style: HouseStyle | None = None) -> str:
         "call_sheet": _sheet_json(t.sheet),
         "models": t.models,
         "settings": t.settings,
-        "speakers": [{"id": ids[k], "cluster": k, "role": t.roles.get(k), "label": v}
+        "speakers": [{"id": ids[k], "cluster": k, "role": t.roles.get(k), "label": v,
+                      **({"known_voice": t.known[k]} if k in t.known else {})}
                      for k, v in t.speaker_labels.items()],
         "turns": [
             {
