@@ -291,6 +291,49 @@ def voices_add(name: str, audio: tuple[Path, ...], start: float | None, end: flo
         _fail(e)
 
 
+@voices.command("learn")
+@click.argument("audio", type=click.Path(path_type=Path))
+@click.argument("transcript", type=click.Path(path_type=Path))
+@click.option("--as", "names", multiple=True, metavar="LABEL=NAME",
+              help="Enrol LABEL's voice under NAME (repeatable); by default a voice is named by its label.")
+@click.option("--call-sheet", "call_sheet", type=click.Path(path_type=Path), help="The call's sheet (default NAME.yaml beside AUDIO).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="YAML settings file.")
+@voices_option
+def voices_learn(audio: Path, transcript: Path, names: tuple[str, ...], call_sheet: Path | None,
+                 config_file: Path | None, library: Path | None) -> None:
+    """Enrol the moderator, operator and officials of a past call AUDIO from its published TRANSCRIPT."""
+    from .audio import decode
+    from .diarization.voices import Voice, VoiceLibrary, today
+    from .evaluation.house import read_house
+    from .structure.callsheet import load_call_sheet, sidecar_for
+    try:
+        named = dict(n.split("=", 1) for n in names if "=" in n)
+        if len(named) != len(names):
+            raise ConfigError("--as", "give each as LABEL=NAME")
+        if not transcript.is_file():
+            raise MissingInput(transcript, "no such transcript")
+        published = read_house(transcript)
+        if not published.turns:
+            raise MissingInput(transcript, "no labelled turns in the house format")
+        settings = _settings_from(config_file, {"voices": library})
+        sheet_path = call_sheet or sidecar_for(audio)
+        sheet = load_call_sheet(sheet_path) if sheet_path else None
+        decoded = decode(audio, settings.audio.min_duration)
+        from .learn_voices import learn_voices
+        from .transcribe import Transcriber
+        transcriber = Transcriber(settings)
+        transcriber.known_voices = []   # learn from the call as it is heard, not as the library names it
+        library_ = VoiceLibrary(settings.voices)
+        encoder = settings.diarization.merge_encoder
+        for voice in learn_voices(transcriber, decoded, published, sheet):
+            name = named.get(voice.label, voice.label)
+            library_.add(Voice(name, voice.role, voice.label, round(voice.seconds, 1), encoder, today()), voice.print_)
+            click.echo(f"enrolled {name} ({voice.role}, {voice.label}) from {voice.seconds:.1f} s; "
+                       f"{100 * voice.agreement:.0f} % of its speaker's words carry the label")
+    except CallscribeError as e:
+        _fail(e)
+
+
 @voices.command("list")
 @voices_option
 def voices_list(library: Path | None) -> None:

@@ -67,3 +67,14 @@ def test_a_moderator_enrolled_from_one_call_is_named_in_another(cli, synthetic_c
 def test_voices_remove_of_an_unknown_voice_exits_66(cli, tmp_path):
     done = cli("voices", "remove", "Nobody", "--voices", tmp_path)
     assert done.returncode == 66 and "no such voice" in done.stderr
+
+
+def test_a_past_call_and_its_transcript_enrol_its_regulars(cli, synthetic_calls, tmp_path):
+    library = tmp_path / "voices"
+    done = cli("voices", "learn", synthetic_calls / "briefing.wav", synthetic_calls / "briefing.ref.txt",
+               "--as", "MODERATOR=Pat Doe", "--voices", library)
+    assert done.returncode == 0, done.stderr
+    enrolled = {v.name: (v.role, v.label) for v in VoiceLibrary(library).voices()}
+    assert enrolled["Pat Doe"] == ("moderator", "MODERATOR")
+    assert ("official", "SENIOR STATE DEPARTMENT OFFICIAL ONE") in enrolled.values()
+    assert all(label != "QUESTION" for _, label in enrolled.values())
