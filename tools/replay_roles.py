@@ -62,6 +62,7 @@ class ReplayTranscriber(Transcriber):
         self.role_rules = load_role_rules()
         self.device, self.compute_type = "cpu", "replay"
         self.threads = ThreadPlan(recognition=1, diarization=1, overlap=False)
+        self.known_voices = []   # the pipeline alone, as eval scores it
         self.kept = kept or {}
 
     def _diarize(self, *args, **kwargs):

@@ -149,10 +149,6 @@ def inaudible_recall_precision(reference: list[str], hypothesis: list[str], wind
     return recall, precision
 
 
-def _occurrences(term: str, text: str) -> int:
-    return len(re.findall(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", text))
-
-
 def term_accuracy(reference: str, hypothesis: str, terms: list[str]) -> tuple[int, int]:
     """(right, total): each term's occurrences in the reference text, and how many of them the
     hypothesis has too, spelled exactly as written (case and all). A term inside a longer
@@ -161,12 +157,12 @@ def term_accuracy(reference: str, hypothesis: str, terms: list[str]) -> tuple[in
     right = total = 0
     reference, hypothesis = (re.sub(r"\[[^\]]*\]", " ", text) for text in (reference, hypothesis))  # placeholders
     for term in sorted(set(terms), key=len, reverse=True):
-        in_ref, in_hyp = _occurrences(term, reference), _occurrences(term, hypothesis)
+        whole = re.compile(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])")
+        reference, in_ref = whole.subn(" ", reference)   # counted, then taken out for the shorter terms
         if in_ref:
+            hypothesis, in_hyp = whole.subn(" ", hypothesis)
             total += in_ref
             right += min(in_ref, in_hyp)
-            reference = re.sub(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", " ", reference)
-            hypothesis = re.sub(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", " ", hypothesis)
     return right, total
 
 

@@ -90,7 +90,7 @@ class Match:
     score: float
 
 
-def _capitalized(text: str) -> bool:
+def capitalized(text: str) -> bool:
     return text.strip()[:1].isupper()
 
 
@@ -106,7 +106,7 @@ def _best_at(texts: list[str], bares: list[str], i: int, forms: list[NameForm], 
     A near-miss, or a first name, must begin with a capital, as Whisper writes names:
     "more" is the word, not Moreau misheard. A surname or full name spelled exactly counts
     in any case: a false placeholder there is better than a leaked name."""
-    best, capital = None, _capitalized(texts[i])
+    best, capital = None, capitalized(texts[i])
     if bares[i] in s.titles:
         return None  # "MR KURTZ-PHELAN": the title is taken in after the name is found
     if not capital and not any(f.letters.startswith(bares[i]) for f in forms if bares[i]):
@@ -135,14 +135,14 @@ def _misheard_surname(texts: list[str], i: int) -> int:
     """After a first name: up to two capitalized words ("R. Kapper") are the surname, misheard."""
     n = 0
     while n < 2 and i + n < len(texts) and not _ends_clause(texts[i + n - 1]) \
-            and _capitalized(texts[i + n]) and not texts[i + n].strip().startswith("["):
+            and capitalized(texts[i + n]) and not texts[i + n].strip().startswith("["):
         n += 1
     return n
 
 
 def _misheard_first_name(texts: list[str], bares: list[str], i: int, found: list[Match], s: RedactionSettings) -> bool:
     """Before a surname: a capitalized word in the same sentence ("Thanks, Zarechal Murrino") is the first name, misheard."""
-    if i == 0 or (found and found[-1].end >= i) or not _capitalized(texts[i - 1]) or _ends_clause(texts[i - 1]):
+    if i == 0 or (found and found[-1].end >= i) or not capitalized(texts[i - 1]) or _ends_clause(texts[i - 1]):
         return False
     sentence_start = i == 1 or texts[i - 2].strip()[-1:] in ".?!"
     return not sentence_start and bares[i - 1] not in s.titles and not texts[i - 1].strip().startswith("[")

@@ -22,7 +22,7 @@ from ..config import CONFIG_DIR, VocabularySettings
 from ..errors import ConfigError
 from ..types import Correction, Word
 from .callsheet import CallSheet
-from .redact import score
+from .redact import capitalized, score
 
 _TRAILING = re.compile(r"(['’]s?)?[.,?!;:)\]”’\"']*$")   # a possessive and closing punctuation
 
@@ -67,10 +67,6 @@ def terms_for(sheet: CallSheet | None, settings: VocabularySettings) -> list[Ter
     return make_terms([*own, *glossary(Path(settings.glossary or CONFIG_DIR / "glossary.yaml"))])
 
 
-def _capitalized(text: str) -> bool:
-    return text.strip()[:1].isupper()
-
-
 def _best_at(words: list[Word], bares: list[str], i: int, terms: list[Term], known: dict[str, Term],
              s: VocabularySettings) -> tuple[int, Term, float] | None:
     """The term spoken by one to `max_span_words` words from i, as (words, term, score): the
@@ -87,7 +83,7 @@ def _best_at(words: list[Word], bares: list[str], i: int, terms: list[Term], kno
         return (*exact[-1], 1.0)
     best = None
     for n, said in spans:
-        if len(said) < s.min_letters or (n > 1 and not all(_capitalized(w.text) for w in words[i:i + n])):
+        if len(said) < s.min_letters or (n > 1 and not all(capitalized(w.text) for w in words[i:i + n])):
             continue
         for term in terms:
             if not _comparable(said, n, term, s) or not _may_be(said, words[i:i + n], term, known):
@@ -145,7 +141,7 @@ def correct_terms(words: list[Word], terms: list[Term],
     bares = [letters(_TRAILING.sub("", w.text.strip())) for w in words]
     out, changes, i = [], [], 0
     while i < len(words):
-        found = _best_at(words, bares, i, terms, known, settings) if _capitalized(words[i].text) else None
+        found = _best_at(words, bares, i, terms, known, settings) if capitalized(words[i].text) else None
         if found is None:
             out.append(words[i])
             i += 1
