@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SYSTEM_TOOLS := ffmpeg ffprobe espeak-ng sox flite text2wave strace
+SYSTEM_TOOLS := ffmpeg ffprobe espeak-ng sox flite text2wave strace chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: demo setup system-deps models samples test eval bench clean help transcripts
@@ -21,8 +21,9 @@ help:
 setup: system-deps $(STAMP) models
 
 # Debian packages, only where missing (so a second run does nothing). flite and festival
-# (with its HTS voice and the kal and ked diphone voices) speak the synthetic reference calls.
-DEBIAN_PACKAGES := ffmpeg espeak-ng sox flite festival festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k strace
+# (with its HTS voice and the kal and ked diphone voices) speak the synthetic reference calls;
+# chromium runs the review page's browser test.
+DEBIAN_PACKAGES := ffmpeg espeak-ng sox flite festival festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k strace chromium
 FESTIVAL_VOICE := /usr/share/festival/voices/us/cmu_us_slt_arctic_hts
 FESTIVAL_DIPHONE_DIR := /usr/share/festival/voices/english
 FESTIVAL_DIPHONES := kal_diphone ked_diphone
@@ -68,8 +69,11 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 # Speed and memory per stage against bare faster-whisper, on 5- and 60-minute calls.
-bench: $(STAMP)
+# Then the review page of a 60-minute call (the demo briefing repeated) opened and played in headless Chromium.
+bench: $(STAMP) $(DEMO_CALL)
 	$(BIN)/python tools/bench.py --minutes $(or $(MINUTES),5 60)
+	$(BIN)/callscribe transcribe $(DEMO_CALL) -o samples/generated/bench/briefing.json
+	$(BIN)/python tools/review_page_bench.py samples/generated/bench/briefing.json --minutes 60
 
 # Scores on every reference split (tables, and JSON beside them), pyannote's stock pipeline beside the default:
 # synthetic development (tuned on), held-out and espeak-ng calls; real AMI clips, tuning and held-out halves.

@@ -178,13 +178,13 @@ def _init_worker(settings: Settings, threads: int) -> None:
 def transcribe_job(job: Job) -> Outcome:
     """Transcribe one recording and write its outputs (in the worker that holds the models)."""
     from .audio import decode
-    from .render.writers import render
+    from .render.output import write_outputs
     started = time.perf_counter()
     try:
         sheet = load_call_sheet(job.sheet) if job.sheet else None
         audio = decode(job.audio, _transcriber.settings.audio.min_duration)
         transcript = _transcriber.transcribe_audio(audio, sheet)
-        write_atomic({p: render(transcript, p.suffix[1:], _transcriber.style) for p in job.outputs})
+        write_outputs(transcript, job.outputs, _transcriber.style, _transcriber.settings.review)
         reason = "; ".join(transcript.warnings)
         return Outcome(job.name, "done", time.perf_counter() - started, reason)
     except CallscribeError as e:

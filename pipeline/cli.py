@@ -41,7 +41,8 @@ def cli() -> None:
 @cli.command()
 @click.argument("audio", type=click.Path(path_type=Path, dir_okay=True))
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(path_type=Path),
-              help="Output file; the extension picks the format (.txt .json .srt .vtt .rttm). Repeatable. Default: text to stdout.")
+              help="Output file; the extension picks the format (.txt .json .srt .vtt .rttm .html: the review page). "
+                   "Repeatable. Default: text to stdout.")
 @click.option("--call-sheet", "call_sheet", type=click.Path(path_type=Path),
               help="YAML call sheet (title, date, officials…). Default: NAME.yaml beside the audio, if any.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="YAML settings file (see configs/default.yaml).")
@@ -56,6 +57,8 @@ def cli() -> None:
 @click.option("--models-dir", type=click.Path(path_type=Path), help="Where the offline models are installed.")
 @click.option("--voices", type=click.Path(path_type=Path, file_okay=False),
               help="Known-voice library (default: ~/.local/share/callscribe/voices; see `callscribe voices`).")
+@click.option("--html-audio", type=click.Choice(["link", "embed"]),
+              help="The review page's audio: linked by relative path (default) or embedded as MP3.")
 def transcribe(audio: Path, outputs: tuple[Path, ...], call_sheet: Path | None, config_file: Path | None,
                **options) -> None:
     """Transcribe one recording AUDIO (any format ffmpeg reads)."""
@@ -67,6 +70,7 @@ def transcribe(audio: Path, outputs: tuple[Path, ...], call_sheet: Path | None, 
         for path in outputs:
             format_of(path)
         settings = _settings_from(config_file, options)
+        settings.review.cross_check |= any(format_of(p) == "html" for p in outputs)   # the page's marks
         sheet_path = call_sheet or sidecar_for(audio)
         sheet = load_call_sheet(sheet_path) if sheet_path else None
         # Decode first: a bad file is refused before any time goes into loading models.
@@ -77,7 +81,7 @@ def transcribe(audio: Path, outputs: tuple[Path, ...], call_sheet: Path | None, 
         for message in transcript.warnings:
             click.echo(f"callscribe: warning: {audio}: {message}", err=True)
         if outputs:
-            write_outputs(transcript, list(outputs), transcriber.style)
+            write_outputs(transcript, list(outputs), transcriber.style, settings.review)
         else:
             from .render.writers import render_txt
             click.echo(render_txt(transcript, transcriber.style), nl=False)
@@ -94,6 +98,7 @@ def _settings_from(config_file: Path | None, options: dict):
                                    "min_speakers": options.get("min_speakers"), "max_speakers": options.get("max_speakers")}),
         "models_dir": str(options["models_dir"]) if options.get("models_dir") else None,
         "voices": str(options["voices"]) if options.get("voices") else None,
+        "review": _drop_none({"audio": options.get("html_audio")}),
     }))
     settings.hf_token = settings.hf_token or os.environ.get("HF_TOKEN")
     return settings
@@ -139,7 +144,7 @@ class BatchLog:
 @cli.command()
 @click.argument("in_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--formats", default="txt,json", show_default=True, help="Comma-separated: txt,json,srt,vtt,rttm.")
+@click.option("--formats", default="txt,json", show_default=True, help="Comma-separated: txt,json,srt,vtt,rttm,html.")
 @click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
               help="Recordings at once, each worker with its own models and a share of the cores.")
 @click.option("--recursive", is_flag=True, help="Also look in subfolders (outputs mirror them).")
@@ -155,6 +160,8 @@ class BatchLog:
 @click.option("--language")
 @click.option("--models-dir", type=click.Path(path_type=Path))
 @click.option("--voices", type=click.Path(path_type=Path, file_okay=False), help="Known-voice library (see transcribe).")
+@click.option("--html-audio", type=click.Choice(["link", "embed"]),
+              help="The review page's audio: linked by relative path (default) or embedded as MP3.")
 def batch(in_dir: Path, out_dir: Path, formats: str, jobs: int, recursive: bool, force: bool, dry_run: bool,
           quiet: bool, log_file: Path | None, config_file: Path | None, **options) -> None:
     """Transcribe every recording in IN_DIR into OUT_DIR/NAME.EXT, skipping those up to date.
@@ -171,6 +178,7 @@ def batch(in_dir: Path, out_dir: Path, formats: str, jobs: int, recursive: bool,
             raise click.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; use {','.join(FORMATS)}",
                                      param_hint="--formats")
         settings = _settings_from(config_file, options)
+        settings.review.cross_check |= "html" in wanted   # the page's marks
         log = BatchLog(quiet, log_file)
         summary = run_batch(BatchOptions(in_dir, out_dir, wanted, jobs, recursive, force, dry_run), settings, log)
     except CallscribeError as e:
@@ -186,6 +194,33 @@ def batch(in_dir: Path, out_dir: Path, formats: str, jobs: int, recursive: bool,
     if summary["interrupted"]:
         sys.exit(130 if summary["interrupted"] == "SIGINT" else 143)
     sys.exit(1 if summary["failed"] else 0)
+
+
+@cli.command("render")
+@click.argument("transcript", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(path_type=Path),
+              help="Output file, format by extension as for transcribe. Repeatable. Default: house text to stdout.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="YAML settings file (house style, review page).")
+@click.option("--html-audio", type=click.Choice(["link", "embed"]),
+              help="The review page's audio: linked by relative path (default) or embedded as MP3.")
+def render_command(transcript: Path, outputs: tuple[Path, ...], config_file: Path | None, html_audio: str | None) -> None:
+    """Render TRANSCRIPT (a callscribe .json, e.g. saved from the review page) again, with the house rules."""
+    from .render.output import format_of, write_outputs
+    from .render.reader import read_transcript
+    from .render.typography import load_house_style
+    from .render.writers import render_txt
+    try:
+        for path in outputs:
+            format_of(path)
+        settings = _settings_from(config_file, {"html_audio": html_audio})
+        style = load_house_style(settings.house_style)
+        edited = read_transcript(transcript)
+        if outputs:
+            write_outputs(edited, list(outputs), style, settings.review)
+        else:
+            click.echo(render_txt(edited, style), nl=False)
+    except CallscribeError as e:
+        _fail(e)
 
 
 def _stock_diarizer(settings, device: str):
@@ -218,6 +253,8 @@ def evaluate_command(reference_dir: Path, json_file: Path | None, config_file: P
         if not references(reference_dir):  # before the models load, which takes a while
             raise MissingInput(reference_dir, "no reference recordings (NAME.wav with NAME.ref.txt, .stm or .rttm)")
         settings = _settings_from(config_file, options)
+        # The review page's marks are scored where there is a published reference, as a page would show them.
+        settings.review.cross_check |= any(a.with_name(a.stem + ".ref.txt").exists() for a in references(reference_dir))
         transcriber = Transcriber(settings)
         transcriber.known_voices = []   # the pipeline alone is scored, whatever voices the user enrolled
         baseline = _stock_diarizer(settings, transcriber.device) if stock else None

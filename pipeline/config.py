@@ -96,6 +96,17 @@ class VocabularySettings:
 
 
 @dataclass
+class ReviewSettings:
+    audio: str = "link"              # the review page's audio: link (relative path) | embed (compressed, in the page)
+    embed_bitrate: str = "32k"       # MP3 bitrate of embedded audio
+    unsure_probability: float = 0.45        # with no second reading: words the recognizer gave less than this are marked
+    cross_check_model: str | None = "tiny.en"   # the second reading, made when a page is written (None: never)
+    cross_check: bool = False               # make the second reading (set whenever a review page is written)
+    disputed_probability: float = 0.65      # with it: a word the readings disagree on, given less than this, is marked…
+    checked_unsure_probability: float = 0.15  # …and so is any word given less than this
+
+
+@dataclass
 class AudioSettings:
     min_duration: float = 1.0
     silence_dbfs: float = -50.0
@@ -109,6 +120,7 @@ class Settings:
     redaction: RedactionSettings = field(default_factory=RedactionSettings)
     vocabulary: VocabularySettings = field(default_factory=VocabularySettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
+    review: ReviewSettings = field(default_factory=ReviewSettings)
     voices: str | None = None        # the known-voice library; None: the user's data directory (diarization/voices.py)
     models_dir: str | None = None
     house_style: str | None = None   # path of the house-format settings; None: configs/house.yaml

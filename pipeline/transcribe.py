@@ -16,6 +16,7 @@ from .recognition.recognize import Recognizer, resolve_compute_type, resolve_dev
 from .render.typography import load_house_style
 from .structure.align import assign_speakers
 from .structure.callsheet import CallSheet
+from .structure.doubts import mark_doubts
 from .structure.inaudible import cover_noise, join_markers, mark_inaudible, masked_stretches, silent_speech
 from .structure.questions import askers_in_timeline, give_back_questions
 from .structure.redact import leaks, redact_turns
@@ -65,6 +66,7 @@ class Transcriber:
         self.recognizer = Recognizer(settings.asr, settings.models_path, self.device, self.compute_type,
                                      self.threads.recognition)
         self.diarizer = Diarizer(settings.diarization, settings.models_path, self.device, settings.hf_token)
+        self.checker: Recognizer | None = None   # the second reading's recognizer (review.cross_check)
         self.known_voices = []
         if self.diarizer.merge_encoder is not None:   # refused here, before any recording, if from another encoder
             self.known_voices = VoiceLibrary(settings.voices).prints(settings.diarization.merge_encoder)
@@ -74,6 +76,7 @@ class Transcriber:
             "asr": {"name": self.settings.asr.model, "device": self.device, "compute_type": self.compute_type},
             "diarization": {"name": self.settings.diarization.model, "device": self.device},
             "threads": dataclasses.asdict(self.threads),
+            **({"second_reading": self.settings.review.cross_check_model} if self.settings.review.cross_check else {}),
         }
 
     def transcribe(self, path: str | Path, sheet: CallSheet | None = None) -> Transcript:
@@ -131,9 +134,22 @@ class Transcriber:
             transcript.turns = self._published_turns(words, diarization, transcript, masked)
             # Speech under noise is the speech of the turn the noise cuts off (inaudible.cover_noise).
             transcript.diarization = askers_in_timeline(cover_noise(diarization.turns, masked), transcript.turns)
+        mark_doubts(transcript, self.settings.review, self._second_reading(audio, timings, on_stage))
         if not words:
             transcript.warnings.append("no words were recognized in the recording")
         return transcript
+
+    def _second_reading(self, audio: Audio, timings: dict[str, float], on_stage: StageHook | None) -> list[str] | None:
+        """The call read again by a smaller recognizer, for the review page's marks (structure/doubts.py)."""
+        review = self.settings.review
+        if not (review.cross_check and review.cross_check_model):
+            return None
+        if self.checker is None:   # loaded on the first call that needs it
+            self.checker = Recognizer(dataclasses.replace(self.settings.asr, model=review.cross_check_model),
+                                      self.settings.models_path, self.device, self.compute_type,
+                                      self.threads.recognition)
+        with _timed(timings, "second reading", on_stage):
+            return [w.text for seg in self.checker.recognize(audio.samples) for w in seg.words]
 
     def _diarize(self, audio: Audio, floor: int | None, timings: dict[str, float], threads: TorchThreads,
                  on_stage: StageHook | None = None) -> Diarization:

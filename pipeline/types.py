@@ -14,6 +14,7 @@ class Word:
     probability: float
     speaker: str | None = None
     redaction: dict | None = None  # a placeholder's match: form, exact, score, words (never the name)
+    doubt: str | None = None       # why a reviewer should check it (structure/doubts.py), if they should
 
 
 @dataclass

@@ -48,3 +48,20 @@ def run_cli(*args: str | Path, env: dict | None = None) -> subprocess.CompletedP
 @pytest.fixture(scope="session")
 def cli():
     return run_cli
+
+
+DEMO_SCRIPT = ROOT / "samples" / "demo" / "briefing.yaml"
+DEMO_FORMATS = ("txt", "json", "srt", "vtt", "rttm", "html")
+
+
+@pytest.fixture(scope="session")
+def demo_outputs(tmp_path_factory, cli) -> Path:
+    """`make demo`'s briefing spoken (as `make demo` does) and transcribed into every format, once per session."""
+    call = GENERATED / "demo" / "briefing.wav"
+    if not call.exists() or call.stat().st_mtime < DEMO_SCRIPT.stat().st_mtime:
+        subprocess.run([sys.executable, str(ROOT / "samples" / "make_calls.py"), str(DEMO_SCRIPT), "--out", str(call.parent)],
+                       check=True, stdout=subprocess.DEVNULL)
+    out = tmp_path_factory.mktemp("demo")
+    result = cli("transcribe", call, *(a for f in DEMO_FORMATS for a in ("-o", out / f"briefing.{f}")))
+    assert result.returncode == 0, result.stderr
+    return out

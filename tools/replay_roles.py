@@ -25,6 +25,7 @@ from pipeline.audio import decode
 from pipeline.config import load_settings
 from pipeline.evaluation.evaluate import markdown_table, references, score_call
 from pipeline.render.typography import load_house_style
+from pipeline.render.writers import render_json
 from pipeline.structure.callsheet import load_call_sheet, sidecar_for
 from pipeline.structure.roles import load_role_rules
 from pipeline.threads import ThreadPlan
@@ -87,7 +88,7 @@ def _calls(folder: Path):
 
 
 def run(mode: str, folder: Path, config: Path | None, asr_model: str, show: str | None,
-        per_voice: bool = False, structure: Path | None = None) -> None:
+        per_voice: bool = False, structure: Path | None = None, save: Path | None = None) -> None:
     # structure: settings of the stages replayed only (the cache stays config's)
     settings = load_settings([config, structure], {"asr": {"model": asr_model}})
     where = cache_dir(folder, config, asr_model)
@@ -108,6 +109,9 @@ def run(mode: str, folder: Path, config: Path | None, asr_model: str, show: str 
             if mode == "cache":
                 (where / f"{audio.stem}.pkl").write_bytes(pickle.dumps(transcriber.kept))
         scores.append(score_call(audio, transcript, transcriber.style))
+        if save:   # the transcript's JSON, e.g. for tools/doubt_sweep.py
+            save.mkdir(parents=True, exist_ok=True)
+            (save / f"{audio.stem}.json").write_text(render_json(transcript, transcriber.style))
         if show == audio.stem:
             for turn in transcript.turns:
                 print(f"[{turn.start:7.1f}] {turn.speaker:>22} {transcript.speaker_labels.get(turn.speaker)}: "
@@ -123,10 +127,11 @@ def main() -> None:
     parser.add_argument("--asr-model", default="tiny.en")
     parser.add_argument("--show", help="print this call's published turns")
     parser.add_argument("--per-voice", action="store_true", help="roles per voice only (turn_roles.py off)")
+    parser.add_argument("--save", type=Path, help="also write each replayed transcript's JSON into this folder")
     parser.add_argument("--structure-config", type=Path,
                         help="a YAML settings file for the replayed stages alone (vocabulary, redaction…)")
     args = parser.parse_args()
-    run(args.mode, args.folder, args.config, args.asr_model, args.show, args.per_voice, args.structure_config)
+    run(args.mode, args.folder, args.config, args.asr_model, args.show, args.per_voice, args.structure_config, args.save)
 
 
 if __name__ == "__main__":

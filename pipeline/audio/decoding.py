@@ -200,3 +200,15 @@ def find_recordings(in_dir: Path, recursive: bool = False) -> list[Path]:
     pattern = in_dir.rglob("*") if recursive else in_dir.glob("*")
     return sorted(p for p in pattern if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS
                   and not p.name.startswith("."))
+
+
+def compressed(path: str | Path, bitrate: str = "32k") -> bytes:
+    """The recording as mono MP3 (every browser plays it), for a review page that carries its audio."""
+    _require_ffmpeg()
+    path = Path(path)
+    check_readable(path)
+    proc = subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-i", str(path), "-vn", "-ac", "1", "-b:a", bitrate,
+                           "-f", "mp3", "pipe:1"], capture_output=True)
+    if proc.returncode != 0 or not proc.stdout:
+        raise BadInput(path, f"cannot be compressed for the page (ffmpeg: {_first_line(proc.stderr.decode(errors='replace'))})")
+    return proc.stdout

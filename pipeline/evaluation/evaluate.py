@@ -20,9 +20,10 @@ import jiwer
 from ..audio import find_recordings
 from ..structure.callsheet import load_call_sheet, sidecar_for
 from .house import parse_house, read_house
-from .metrics import (aligned_pairs, diarization_errors, error_rate, false_corrections, inaudible_recall_precision,
-                      load_rttm, load_stm, load_uem, normalize_words, term_accuracy, word_error_rate)
+from .metrics import (aligned_pairs, diarization_errors, doubt_counts, error_rate, false_corrections,
+                      inaudible_recall_precision, load_rttm, load_stm, load_uem, normalize_words, term_accuracy, word_error_rate)
 from ..config import VocabularySettings
+from ..structure.inaudible import is_marker
 from ..structure.redact import leaks
 from ..structure.vocabulary import terms_for
 from ..render.writers import FORMATS, render
@@ -48,6 +49,7 @@ class CallScore:
     stock_speakers: tuple[int, int] | None = None
     terms: tuple[int, int] | None = None          # vocabulary and glossary terms in the reference: right, all
     false_corrections: tuple[int, int] | None = None   # corrections of a right word, words published
+    doubts: tuple[int, int, int, int, int] | None = None  # review marks (metrics.doubt_counts)
 
 
 REFERENCE_EXTENSIONS = (".ref.txt", ".stm", ".rttm")
@@ -106,6 +108,8 @@ def score_call(audio: Path, transcript, style) -> CallScore:
         score.inaudible_recall = recall if any(w == "inaudible" for w, _ in ref_labelled) else None
         score.inaudible_precision = precision if any(w == "inaudible" for w, _ in hyp_labelled) else None
         score.terms, score.false_corrections = _term_scores(audio, transcript, reference, published)
+        said = [(w.text, bool(w.doubt)) for w in transcript.words if not is_marker(w)]
+        score.doubts = doubt_counts(plain(ref_labelled), said)
     elif stm.exists():
         ref_words = [w for *_, text in load_stm(stm) for w in normalize_words(text)]
         score.wer = word_error_rate(ref_words, [w for w, _ in hyp_labelled if w != "inaudible"])
@@ -182,7 +186,7 @@ def overall(scores: list[CallScore]) -> CallScore:
         setattr(total, f"{prefix}der", error_rate(pooled) if pooled else None)
     found = [s.leaks for s in scores if s.leaks is not None]
     total.leaks = sum(found) if found else None
-    for name in ("terms", "false_corrections"):
+    for name in ("terms", "false_corrections", "doubts"):
         pairs = [getattr(s, name) for s in scores if getattr(s, name) is not None]
         setattr(total, name, tuple(map(sum, zip(*pairs))) if pairs else None)
     stages = sorted({k for s in scores for k in s.rtf})
@@ -206,17 +210,22 @@ def markdown_table(scores: list[CallScore]) -> str:
 
     def per_thousand(found):
         return "–" if not found or not found[1] else f"{1000 * found[0] / found[1]:.2f}"
+    def marks(found):
+        if not found or not found[4]:
+            return "–"
+        caught, errors, right, marked, words = found
+        return " / ".join(pct(a / b if b else None) for a, b in ((caught, errors), (right, marked), (marked, words)))
     rows = ["| call | minutes | WER | DER | miss / FA / confusion % | speakers found / ref | stock DER | stock speakers "
             "| role accuracy | label-sequence error | (inaudible) recall / precision | name leaks | terms right "
-            "| false corrections per 1,000 words | RTF |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+            "| false corrections per 1,000 words | review marks: errors marked / precision / words marked | RTF |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for s in [*scores, overall(scores)]:
         inaudible = f"{pct(s.inaudible_recall)} / {pct(s.inaudible_precision)}"
         rtf = sum(v for k, v in s.rtf.items())
         rows.append(f"| {s.name} | {s.duration / 60:.1f} | {pct(s.wer)} | {pct(s.der)} | {parts(s.der_seconds)} | "
                     f"{count(s.speakers)} | {pct(s.stock_der)} | {count(s.stock_speakers)} | {pct(s.role_accuracy)} | "
                     f"{pct(s.label_sequence_error)} | {inaudible} | {'–' if s.leaks is None else s.leaks} | {terms(s.terms)} | "
-                    f"{per_thousand(s.false_corrections)} | {rtf:.3f} |")
+                    f"{per_thousand(s.false_corrections)} | {marks(s.doubts)} | {rtf:.3f} |")
     return "\n".join(rows) + "\n"
 
 

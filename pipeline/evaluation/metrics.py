@@ -180,3 +180,25 @@ def false_corrections(corrections: list, reference_turns: list[tuple[float, floa
         if _contains(said, normalize_words(c.heard)) and not _contains(said, normalize_words(c.written)):
             wrong += 1
     return wrong
+
+
+def doubt_counts(reference: list[str], words: list[tuple[str, bool]]) -> tuple[int, int, int, int, int]:
+    """How the review page's marks find the recognizer's errors.
+
+    `words`: each published word's text and whether it is marked. Each error of the
+    word alignment (a substituted, inserted or deleted reference word) sits at a published
+    word: its own, or for a deletion the word after it (the one before at the end).
+    Returns (errors at a marked word, errors, marked words at an error, marked words, words)."""
+    tokens = [(token, i) for i, (text, _) in enumerate(words) for token in normalize_words(text)]
+    marked = [m for _, m in words]
+    at_error: list[int] = []                    # the published word each error sits at
+    if reference and tokens:
+        alignment = jiwer.process_words(" ".join(reference), " ".join(t for t, _ in tokens))
+        for chunk in alignment.alignments[0]:
+            if chunk.type in ("substitute", "insert"):
+                at_error += [tokens[k][1] for k in range(chunk.hyp_start_idx, chunk.hyp_end_idx)]
+            elif chunk.type == "delete":
+                k = min(chunk.hyp_start_idx, len(tokens) - 1)
+                at_error += [tokens[k][1]] * (chunk.ref_end_idx - chunk.ref_start_idx)
+    wrong = set(at_error)
+    return (sum(marked[i] for i in at_error), len(at_error), sum(marked[i] for i in wrong), sum(marked), len(words))

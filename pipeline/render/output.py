@@ -50,5 +50,6 @@ def write_atomic(files: dict[Path, str]) -> None:
         raise
 
 
-def write_outputs(transcript: Transcript, paths: list[str | Path], style=None) -> None:
-    write_atomic({Path(p): render(transcript, format_of(p), style) for p in paths})
+def write_outputs(transcript: Transcript, paths: list[str | Path], style=None, review=None) -> None:
+    """Every output path in the format its extension names (`review`: the review page's settings)."""
+    write_atomic({Path(p): render(transcript, format_of(p), style, review, Path(p)) for p in paths})

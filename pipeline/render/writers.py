@@ -10,7 +10,7 @@ from .typography import HouseStyle, house_text, load_house_style, whole_turn
 from ..types import Transcript, Turn, Word, spoken_text
 
 JSON_SCHEMA = "callscribe.transcript/2"
-FORMATS = ("txt", "json", "srt", "vtt", "rttm")
+FORMATS = ("txt", "json", "srt", "vtt", "rttm", "html")
 
 
 # ---------------------------------------------------------------- house text
@@ -46,21 +46,25 @@ def render_house(turns: list[tuple[str, list[str]]], header: list[str], style: H
     return "\n\n".join(blocks) + "\n" if blocks else ""
 
 
-def paragraphs(words: list[Word], style: HouseStyle) -> list[str]:
+def paragraph_words(words: list[Word], style: HouseStyle) -> list[list[Word]]:
     """Split a long turn at a sentence boundary once it passes paragraph_min_words, and
     before it runs much past paragraph_words."""
     out, current = [], []
     for word in words:
         current.append(word)
         if word.text.strip()[-1:] in ".?!" and len(current) >= style.paragraph_min_words:
-            out.append(spoken_text(current))
+            out.append(current)
             current = []
     if current:
         if out and len(current) < style.paragraph_min_words // 4:
-            out[-1] += " " + spoken_text(current)  # no stub paragraph at the end
+            out[-1] += current  # no stub paragraph at the end
         else:
-            out.append(spoken_text(current))
+            out.append(current)
     return out
+
+
+def paragraphs(words: list[Word], style: HouseStyle) -> list[str]:
+    return [spoken_text(group) for group in paragraph_words(words, style)]
 
 
 def published_turns(t: Transcript) -> list[Turn]:
@@ -94,7 +98,7 @@ def speaker_ids(t: Transcript) -> dict[str, str]:
     known voice's enrolled name."""
     ids, questioners = {}, 0
     for speaker, label in t.speaker_labels.items():
-        if speaker in t.known:   # a known voice goes by its enrolled name
+        if speaker in t.known and not _unnamed(t, speaker):   # a known voice goes by its enrolled name
             ids[speaker] = t.known[speaker]["name"].replace(" ", "_")
         elif t.roles.get(speaker) == "questioner" or label == "QUESTION":
             questioners += 1
@@ -102,6 +106,16 @@ def speaker_ids(t: Transcript) -> dict[str, str]:
         else:
             ids[speaker] = label.replace(" ", "_")
     return ids
+
+
+def _unnamed(t: Transcript, speaker: str) -> bool:
+    """A briefer on a background call is never named, even when their voice is known."""
+    return t.sheet is not None and t.sheet.on_background and t.roles.get(speaker) == "official"
+
+
+def _known_json(t: Transcript, speaker: str) -> dict:
+    voice = {k: v for k, v in t.known[speaker].items() if not (k == "name" and _unnamed(t, speaker))}
+    return {"known_voice": voice}
 
 
 def _sheet_json(sheet) -> dict | None:
@@ -124,7 +138,7 @@ def render_json(t: Transcript, style: HouseStyle | None = None) -> str:
         "models": t.models,
         "settings": t.settings,
         "speakers": [{"id": ids[k], "cluster": k, "role": t.roles.get(k), "label": v,
-                      **({"known_voice": t.known[k]} if k in t.known else {})}
+                      **(_known_json(t, k) if k in t.known else {})}
                      for k, v in t.speaker_labels.items()],
         "turns": [
             {
@@ -136,8 +150,10 @@ def render_json(t: Transcript, style: HouseStyle | None = None) -> str:
                 "words": [
                     {"text": w.text.strip(), "start": _round(w.start), "end": _round(w.end),
                      "probability": round(w.probability, 4),
-                     **({"redaction": w.redaction} if w.redaction else {})}
-                    for w in turn.words
+                     **({"joined": True} if i and w.text[:1] not in ("", " ") else {}),  # ",000" after "$200"
+                     **({"redaction": w.redaction} if w.redaction else {}),
+                     **({"doubt": w.doubt} if w.doubt else {})}
+                    for i, w in enumerate(turn.words)
                 ],
             }
             for turn in t.turns
@@ -200,5 +216,9 @@ def render_vtt(t: Transcript, style: HouseStyle | None = None) -> str:
 RENDERERS = {"txt": render_txt, "json": render_json, "srt": render_srt, "vtt": render_vtt, "rttm": render_rttm}
 
 
-def render(t: Transcript, fmt: str, style: HouseStyle | None = None) -> str:
+def render(t: Transcript, fmt: str, style: HouseStyle | None = None, review=None, path: Path | None = None) -> str:
+    """The text of one output format; the review page (html) also takes its settings and its own path."""
+    if fmt == "html":
+        from .review import review_page  # it builds on this module's renderers
+        return review_page(t, style, review, path)
     return RENDERERS[fmt](t, style)
