@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_TOOLS := ffmpeg ffprobe espeak-ng sox flite text2wave strace chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: demo setup system-deps models samples test eval bench clean help transcripts
+.PHONY: demo setup system-deps models samples test eval bench bench-ray clean help transcripts
 
 help:
 	@echo "make demo     set up on first use, then transcribe the sample briefing into demo/ and print it"
@@ -15,6 +15,7 @@ help:
 	@echo "make test     the whole test suite (CPU, no network)"
 	@echo "make samples  speak the synthetic calls into samples/generated/; fetch the real AMI clips and real monologues"
 	@echo "make bench    per-stage time, RTF and peak memory vs bare faster-whisper [MINUTES=\"5 60\"]"
+	@echo "make bench-ray  batch throughput on Ray with 1 and 2 workers, and local -j 1 and -j 2 [SECONDS=60]"
 	@echo "make eval     score the pipeline on samples/generated (WER, DER, roles, (inaudible), leaks, RTF)"
 	@echo "make transcripts IN=recordings OUT=transcripts [ARGS=...] [-jN]   one NAME.txt + NAME.json per recording"
 
@@ -51,7 +52,7 @@ models: $(STAMP)
 # The sample briefing is spoken once into samples/generated/demo/ (with its call sheet,
 # which names the briefers); demo/ holds only callscribe's outputs.
 DEMO_CALL := samples/generated/demo/briefing.wav
-DEMO_FORMATS := txt json srt vtt rttm
+DEMO_FORMATS := txt json srt vtt rttm html
 demo: setup $(DEMO_CALL)
 	@mkdir -p demo
 	$(BIN)/callscribe transcribe $(DEMO_CALL) $(foreach f,$(DEMO_FORMATS),-o demo/briefing.$(f))
@@ -74,6 +75,10 @@ bench: $(STAMP) $(DEMO_CALL)
 	$(BIN)/python tools/bench.py --minutes $(or $(MINUTES),5 60)
 	$(BIN)/callscribe transcribe $(DEMO_CALL) -o samples/generated/bench/briefing.json
 	$(BIN)/python tools/review_page_bench.py samples/generated/bench/briefing.json --minutes 60
+
+# Recordings and audio minutes per minute: `batch --engine ray` with 1 and 2 workers, local -j 1 and -j 2.
+bench-ray: $(STAMP)
+	$(BIN)/python tools/ray_throughput.py --seconds $(or $(SECONDS),60)
 
 # Scores on every reference split (tables, and JSON beside them), pyannote's stock pipeline beside the default:
 # synthetic development (tuned on), held-out and espeak-ng calls; real AMI clips, tuning and held-out halves.

@@ -14,6 +14,7 @@ TELEMETRY_OFF = {
     "pyannote.audio": ("PYANNOTE_METRICS_ENABLED", "false"),   # OpenTelemetry usage metrics
     "onnxruntime": ("ORT_DISABLE_TELEMETRY", "1"),              # 1DS events and an offline queue in ~/.cache/Microsoft
     "huggingface_hub": ("HF_HUB_DISABLE_TELEMETRY", "1"),
+    "ray": ("RAY_USAGE_STATS_ENABLED", "0"),                   # usage stats from a cluster this process starts (--engine ray)
 }
 for _variable, _value in TELEMETRY_OFF.values():
     os.environ[_variable] = _value

@@ -7,6 +7,8 @@
 - Outputs are written atomically; SIGINT/SIGTERM stop between writes, so a finished
   recording stays and the one in progress leaves nothing.
 - A bad recording is reported and skipped; the others are done.
+- The recordings run in worker processes here (`_execute`) or, with `--engine ray`, on Ray
+  actors (batch_ray.py); everything above is shared by both engines.
 """
 from __future__ import annotations
 
@@ -166,25 +168,35 @@ def is_current(job: Job, manifest: dict) -> bool:
 _transcriber = None  # one per worker process: models load once per worker
 
 
-def _init_worker(settings: Settings, threads: int) -> None:
-    global _transcriber
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+def load_transcriber(settings: Settings, threads: int):
+    """The models of one worker (a local worker process or a Ray actor), loaded once."""
     import warnings
     warnings.filterwarnings("ignore")
     from .transcribe import Transcriber
-    _transcriber = Transcriber(settings, cores=threads)
+    return Transcriber(settings, cores=threads)
 
 
-def transcribe_job(job: Job) -> Outcome:
-    """Transcribe one recording and write its outputs (in the worker that holds the models)."""
+def _init_worker(settings: Settings, threads: int) -> None:
+    global _transcriber
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    _transcriber = load_transcriber(settings, threads)
+
+
+def _transcribe_in_worker(job: Job) -> Outcome:
+    return transcribe_job(job, _transcriber)
+
+
+def transcribe_job(job: Job, transcriber) -> Outcome:
+    """Transcribe one recording and write its outputs, with the `transcriber` of the worker
+    that runs it; both engines (local processes and Ray actors) call this."""
     from .audio import decode
     from .render.output import write_outputs
     started = time.perf_counter()
     try:
         sheet = load_call_sheet(job.sheet) if job.sheet else None
-        audio = decode(job.audio, _transcriber.settings.audio.min_duration)
-        transcript = _transcriber.transcribe_audio(audio, sheet)
-        write_outputs(transcript, job.outputs, _transcriber.style, _transcriber.settings.review)
+        audio = decode(job.audio, transcriber.settings.audio.min_duration)
+        transcript = transcriber.transcribe_audio(audio, sheet)
+        write_outputs(transcript, job.outputs, transcriber.style, transcriber.settings.review)
         reason = "; ".join(transcript.warnings)
         return Outcome(job.name, "done", time.perf_counter() - started, reason)
     except CallscribeError as e:
@@ -193,6 +205,14 @@ def transcribe_job(job: Job) -> Outcome:
         raise
     except Exception as e:  # one recording's bug must not stop the night's batch
         return Outcome(job.name, "failed", time.perf_counter() - started, f"internal error: {type(e).__name__}: {e}")
+
+
+def unpublish(job: Job, started: float) -> None:
+    """A worker stopped between renaming one output and the next leaves a recording half
+    published: remove what this run wrote for a recording it did not finish."""
+    for path in job.outputs:
+        if path.exists() and path.stat().st_mtime >= started:
+            path.unlink()
 
 
 # --------------------------------------------------------------------- the batch
@@ -206,6 +226,11 @@ class BatchOptions:
     recursive: bool = False
     force: bool = False
     dry_run: bool = False
+    engine: str = "local"            # local: worker processes here; ray: actors on a Ray cluster
+    address: str | None = None       # ray: the cluster (None: a private one on this machine)
+    workers: int | None = None       # ray: actors (None: as many as the cluster's CPUs hold)
+    cpus_per_worker: int | None = None
+    gpus_per_worker: float | None = None
 
 
 def _raise_interrupted(signum, _frame):
@@ -218,6 +243,7 @@ def run_batch(options: BatchOptions, settings: Settings,
 
     Returns the summary that is also written to OUT_DIR/batch-report.json.
     """
+    execute = _engine(options)  # before the lock: a missing Ray is said at once
     folder = OutputFolder(options.out_dir)
     folder.lock()
     previous = {sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -238,7 +264,7 @@ def run_batch(options: BatchOptions, settings: Settings,
             outcomes += [Outcome(j.name, "would do") for j in todo]
             return _summary(options, outcomes, started, None, dry_run=True)
         by_name = {j.name: j for j in todo}
-        for i, outcome in enumerate(_execute(todo, settings, options.jobs, started), 1):
+        for i, outcome in enumerate(execute(todo, settings, started), 1):
             outcomes.append(outcome)
             job = by_name[outcome.name]
             entry = {"key": job.key, "audio": str(job.audio), "finished": time.strftime("%Y-%m-%dT%H:%M:%S")}
@@ -261,6 +287,15 @@ def run_batch(options: BatchOptions, settings: Settings,
     return summary
 
 
+def _engine(options: BatchOptions) -> Callable[[list[Job], Settings, float], Iterator[Outcome]]:
+    """What runs the recordings; everything else (plan, lock, manifest, report) is shared."""
+    if options.engine == "ray":
+        from .batch_ray import execute_on_ray, import_ray
+        import_ray()  # raises RayUnavailable without it
+        return lambda todo, settings, started: execute_on_ray(todo, settings, options, started)
+    return lambda todo, settings, started: _execute(todo, settings, options.jobs, started)
+
+
 def _execute(todo: list[Job], settings: Settings, jobs: int, started: float) -> Iterator[Outcome]:
     """Transcribe in worker processes (even with --jobs 1), so that a stop is immediate:
     the parent terminates the workers instead of waiting for a long native call to return."""
@@ -270,7 +305,7 @@ def _execute(todo: list[Job], settings: Settings, jobs: int, started: float) -> 
     threads = max(1, (os.cpu_count() or 1) // jobs)  # no oversubscription: cores shared out
     pool = futures.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_init_worker, initargs=(settings, threads))
-    pending = {pool.submit(transcribe_job, job): job for job in todo}
+    pending = {pool.submit(_transcribe_in_worker, job): job for job in todo}
     try:
         for done in futures.as_completed(pending):
             del pending[done]
@@ -280,12 +315,8 @@ def _execute(todo: list[Job], settings: Settings, jobs: int, started: float) -> 
             for process in list(getattr(pool, "_processes", {}).values()):
                 process.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
-        # A worker stopped between renaming one output and the next leaves a recording half
-        # published: remove what this run wrote for any recording it did not finish.
         for job in pending.values():
-            for path in job.outputs:
-                if path.exists() and path.stat().st_mtime >= started:
-                    path.unlink()
+            unpublish(job, started)
 
 
 def _summary(options: BatchOptions, outcomes: list[Outcome], started: float, interrupted: str | None,

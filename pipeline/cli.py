@@ -127,18 +127,23 @@ class BatchLog:
         import time
         if event == "plan":
             self.started = time.time()
+            self.failed = 0
             self.line(f"{total} recording(s), {index} unchanged since the last run")
             return
+        self.failed += outcome.status == "failed"
+        # The same words from either engine: recordings end in any order, so counts, not names.
+        progress = f"[{index - self.failed} done, {self.failed} failed, {total - index} remaining]"
         if outcome.status == "failed":
-            self.line(f"FAILED {outcome.name}: {outcome.reason}", error=True)
+            self.line(f"FAILED {outcome.name}: {outcome.reason} {progress}", error=True)
         else:
             self.line(f"{outcome.status} {outcome.name} ({outcome.seconds:.1f} s)"
-                      + (f" warning: {outcome.reason}" if outcome.reason else ""))
+                      + (f" warning: {outcome.reason}" if outcome.reason else "") + f" {progress}")
         if self.tty and not self.quiet and index < total:
             elapsed = time.time() - self.started
             eta = elapsed / index * (total - index)
             bar = "#" * (30 * index // total)
-            click.echo(f"[{bar:<30}] {index}/{total}  ETA {int(eta // 60)}:{int(eta % 60):02d}", err=True, nl=False)
+            click.echo(f"[{bar:<30}] {index}/{total} {progress}  ETA {int(eta // 60)}:{int(eta % 60):02d}",
+                       err=True, nl=False)
 
 
 @cli.command()
@@ -147,6 +152,15 @@ class BatchLog:
 @click.option("--formats", default="txt,json", show_default=True, help="Comma-separated: txt,json,srt,vtt,rttm,html.")
 @click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
               help="Recordings at once, each worker with its own models and a share of the cores.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: worker processes on this machine; ray: actors on a Ray cluster (pip install 'callscribe[ray]').")
+@click.option("--address", help="ray: the cluster to join (auto: the one `ray start` began here; HOST:PORT). "
+                                "Default: a private cluster on this machine for this run.")
+@click.option("--workers", type=click.IntRange(1), help="ray: actors (default: the cluster's CPUs / --cpus-per-worker).")
+@click.option("--cpus-per-worker", type=click.IntRange(1),
+              help="ray: cores each actor reserves (default: 2, or the cluster's CPUs / --workers when --workers is given).")
+@click.option("--gpus-per-worker", type=click.FloatRange(0),
+              help="ray: GPUs each actor reserves (default: 1 with --device cuda, else 0: the actors run on CPU).")
 @click.option("--recursive", is_flag=True, help="Also look in subfolders (outputs mirror them).")
 @click.option("--force", is_flag=True, help="Redo every recording, even those up to date.")
 @click.option("--dry-run", is_flag=True, help="Say what would be done, do nothing.")
@@ -162,12 +176,14 @@ class BatchLog:
 @click.option("--voices", type=click.Path(path_type=Path, file_okay=False), help="Known-voice library (see transcribe).")
 @click.option("--html-audio", type=click.Choice(["link", "embed"]),
               help="The review page's audio: linked by relative path (default) or embedded as MP3.")
-def batch(in_dir: Path, out_dir: Path, formats: str, jobs: int, recursive: bool, force: bool, dry_run: bool,
-          quiet: bool, log_file: Path | None, config_file: Path | None, **options) -> None:
+def batch(in_dir: Path, out_dir: Path, formats: str, jobs: int, engine: str, address: str | None,
+          workers: int | None, cpus_per_worker: int | None, gpus_per_worker: float | None, recursive: bool,
+          force: bool, dry_run: bool, quiet: bool, log_file: Path | None, config_file: Path | None,
+          **options) -> None:
     """Transcribe every recording in IN_DIR into OUT_DIR/NAME.EXT, skipping those up to date.
 
     Exit codes: 0 all done or up to date, 1 some recordings failed (see OUT_DIR/batch-report.json),
-    75 another batch holds OUT_DIR, 130/143 stopped by SIGINT/SIGTERM.
+    69 --engine ray without Ray or its cluster, 75 another batch holds OUT_DIR, 130/143 stopped by SIGINT/SIGTERM.
     """
     from .batch import BatchOptions, run_batch
     from .render.writers import FORMATS
@@ -177,10 +193,12 @@ def batch(in_dir: Path, out_dir: Path, formats: str, jobs: int, recursive: bool,
         if unknown or not wanted:
             raise click.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; use {','.join(FORMATS)}",
                                      param_hint="--formats")
+        _check_engine_options(engine, jobs, address, workers, cpus_per_worker, gpus_per_worker)
         settings = _settings_from(config_file, options)
         settings.review.cross_check |= "html" in wanted   # the page's marks
         log = BatchLog(quiet, log_file)
-        summary = run_batch(BatchOptions(in_dir, out_dir, wanted, jobs, recursive, force, dry_run), settings, log)
+        summary = run_batch(BatchOptions(in_dir, out_dir, wanted, jobs, recursive, force, dry_run, engine, address,
+                                         workers, cpus_per_worker, gpus_per_worker), settings, log)
     except CallscribeError as e:
         _fail(e)
     if summary["dry_run"]:
@@ -221,6 +239,14 @@ def render_command(transcript: Path, outputs: tuple[Path, ...], config_file: Pat
             click.echo(render_txt(edited, style), nl=False)
     except CallscribeError as e:
         _fail(e)
+
+
+def _check_engine_options(engine: str, jobs: int, *ray_options) -> None:
+    """An option of the other engine would be ignored without a word: refuse it instead."""
+    if engine == "local" and any(value is not None for value in ray_options):
+        raise click.UsageError("--address, --workers, --cpus-per-worker and --gpus-per-worker need --engine ray")
+    if engine == "ray" and jobs != 1:
+        raise click.UsageError("-j/--jobs is for --engine local; on Ray, --workers says how many")
 
 
 def _stock_diarizer(settings, device: str):
