@@ -28,6 +28,7 @@ DEFAULT_CPUS_PER_WORKER = 2   # cores each actor reserves and gives to torch and
 POLL_SECONDS = 1.0            # how often the wait for results lets SIGINT/SIGTERM through
 SETTLE_SECONDS = 30.0         # how long a stop waits for killed actors' recordings to end
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+NOWHERE = "http://127.0.0.1:9"   # the discard port, closed: a plain-HTTP request through it fails at once
 
 
 class RayUnavailable(CallscribeError):
@@ -85,9 +86,16 @@ def _connect(ray, address: str | None) -> None:
         # models would get what the rest leaves (20 times slower beside a busy test suite).
         # The private cluster runs them at the batch's own priority, as the local engine does.
         os.environ.setdefault("RAY_worker_niceness", "0")
+        # Ray's head asks the cloud metadata services who hosts it (a DNS lookup of
+        # metadata.google.internal, HTTP to 169.254.169.254) even with usage stats off
+        # (ray 2.58, dashboard/modules/usage_stats). Plain HTTP from its processes goes to a
+        # closed local port instead; HTTPS (a hub model) is untouched. tests/test_privacy.py.
+        for name in ("http_proxy", "HTTP_PROXY"):
+            os.environ[name] = NOWHERE
     try:
         ray.init(address=address or "local", logging_level=logging.WARNING, log_to_driver=False,
-                 **({"include_dashboard": False} if private else {}))  # no dashboard: no web server
+                 # private: no dashboard (no web server), and an address that stays on this machine
+                 **({"include_dashboard": False, "_node_ip_address": "127.0.0.1"} if private else {}))
     except SystemExit as e:  # ray.init's own SIGTERM handler exits: stop as the batch does
         if e.code != signal.SIGTERM:
             raise

@@ -62,7 +62,7 @@ def tie_tokens(text: str, words: list[int], word_text: list[str]) -> list[dict]:
 
 
 def page_blocks(t: Transcript, style: HouseStyle) -> list[dict]:
-    """Published turns -> {speakers, paragraphs of tokens}; word indices count over all turns' words."""
+    """Published turns -> {speaker, paragraphs of pieces}; word indices count over all turns' words."""
     index = {id(w): i for i, w in enumerate(w for turn in t.turns for w in turn.words)}
     texts = [w.text.strip() for turn in t.turns for w in turn.words]
     ids = speaker_ids(t)
@@ -98,6 +98,6 @@ def review_page(t: Transcript, style: HouseStyle | None = None, settings: Review
     title = (t.sheet.title if t.sheet is not None and t.sheet.title else None) or Path(t.audio_path).name
     filled = {"TITLE": html.escape(title), "AUDIO": html.escape(_audio_source(t.audio_path, page_path, settings)),
               "TRANSCRIPT": _script_json(data), "VIEW": _script_json(view),
-              "SAVE_NAME": html.escape(Path(t.audio_path).stem + ".edited.json")}
+              "SAVE_NAME": _script_json(Path(t.audio_path).stem + ".edited.json")}
     page = TEMPLATE.read_text(encoding="utf-8")
     return re.sub(r"\{\{(\w+)\}\}", lambda m: filled[m.group(1)], page)
