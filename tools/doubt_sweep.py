@@ -10,7 +10,8 @@ then score the marks (structure/doubts.py) at each threshold against the referen
 
     .venv/bin/python tools/doubt_sweep.py samples/generated/hard-dev /tmp/marks/hard-dev --thresholds 0.3 0.4 0.5
 
-Prints, per threshold: the share of the recognizer's errors at a marked word (recall), the
+It sweeps the mark made without a second reading (`review.unsure_probability`). Prints,
+per threshold: the share of the recognizer's errors at a marked word (recall), the
 share of marked words at an error (precision), and the share of words marked.
 """
 from __future__ import annotations
@@ -18,11 +19,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pipeline.config import ReviewSettings
 from pipeline.evaluation.house import read_house
-from pipeline.evaluation.metrics import doubt_counts
+from pipeline.evaluation.metrics import review_marks
 from pipeline.render.reader import read_transcript
 from pipeline.structure.doubts import mark_doubts
-from pipeline.structure.inaudible import is_marker
 from pipeline.structure.text import normalize_words
 
 
@@ -33,10 +34,9 @@ def counts(split: Path, outputs: Path, threshold: float) -> list[int]:
         if not reference.exists():
             continue
         transcript = read_transcript(made)
-        mark_doubts(transcript, threshold)
+        mark_doubts(transcript, ReviewSettings(unsure_probability=threshold))   # no second reading
         ref = [w for t in read_house(reference).turns for w in normalize_words(t.text) if w != "inaudible"]
-        said = [(w.text, bool(w.doubt)) for w in transcript.words if not is_marker(w)]
-        total = [a + b for a, b in zip(total, doubt_counts(ref, said))]
+        total = [a + b for a, b in zip(total, review_marks(ref, transcript.words))]
     return total
 
 

@@ -20,10 +20,9 @@ import jiwer
 from ..audio import find_recordings
 from ..structure.callsheet import load_call_sheet, sidecar_for
 from .house import parse_house, read_house
-from .metrics import (aligned_pairs, diarization_errors, doubt_counts, error_rate, false_corrections,
-                      inaudible_recall_precision, load_rttm, load_stm, load_uem, normalize_words, term_accuracy, word_error_rate)
+from .metrics import (aligned_pairs, diarization_errors, error_rate, false_corrections, inaudible_recall_precision,
+                      load_rttm, load_stm, load_uem, normalize_words, review_marks, term_accuracy, word_error_rate)
 from ..config import VocabularySettings
-from ..structure.inaudible import is_marker
 from ..structure.redact import leaks
 from ..structure.vocabulary import terms_for
 from ..render.writers import FORMATS, render
@@ -108,8 +107,7 @@ def score_call(audio: Path, transcript, style) -> CallScore:
         score.inaudible_recall = recall if any(w == "inaudible" for w, _ in ref_labelled) else None
         score.inaudible_precision = precision if any(w == "inaudible" for w, _ in hyp_labelled) else None
         score.terms, score.false_corrections = _term_scores(audio, transcript, reference, published)
-        said = [(w.text, bool(w.doubt)) for w in transcript.words if not is_marker(w)]
-        score.doubts = doubt_counts(plain(ref_labelled), said)
+        score.doubts = review_marks(plain(ref_labelled), transcript.words)
     elif stm.exists():
         ref_words = [w for *_, text in load_stm(stm) for w in normalize_words(text)]
         score.wer = word_error_rate(ref_words, [w for w, _ in hyp_labelled if w != "inaudible"])

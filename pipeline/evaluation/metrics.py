@@ -6,8 +6,10 @@ from pathlib import Path
 
 import jiwer
 
+from ..structure.doubts import differences
+from ..structure.inaudible import is_marker
 from ..structure.text import normalize_words
-from ..types import Turn
+from ..types import Turn, Word
 
 def word_error_rate(reference: str | list[str], hypothesis: str | list[str]) -> float:
     ref = reference if isinstance(reference, list) else normalize_words(reference)
@@ -185,20 +187,15 @@ def false_corrections(corrections: list, reference_turns: list[tuple[float, floa
 def doubt_counts(reference: list[str], words: list[tuple[str, bool]]) -> tuple[int, int, int, int, int]:
     """How the review page's marks find the recognizer's errors.
 
-    `words`: each published word's text and whether it is marked. Each error of the
-    word alignment (a substituted, inserted or deleted reference word) sits at a published
-    word: its own, or for a deletion the word after it (the one before at the end).
-    Returns (errors at a marked word, errors, marked words at an error, marked words, words)."""
-    tokens = [(token, i) for i, (text, _) in enumerate(words) for token in normalize_words(text)]
+    `words`: each published word's text and whether it is marked. Each error of the word
+    alignment sits at a published word (structure.doubts.differences). Returns (errors at
+    a marked word, errors, marked words at an error, marked words, words)."""
     marked = [m for _, m in words]
-    at_error: list[int] = []                    # the published word each error sits at
-    if reference and tokens:
-        alignment = jiwer.process_words(" ".join(reference), " ".join(t for t, _ in tokens))
-        for chunk in alignment.alignments[0]:
-            if chunk.type in ("substitute", "insert"):
-                at_error += [tokens[k][1] for k in range(chunk.hyp_start_idx, chunk.hyp_end_idx)]
-            elif chunk.type == "delete":
-                k = min(chunk.hyp_start_idx, len(tokens) - 1)
-                at_error += [tokens[k][1]] * (chunk.ref_end_idx - chunk.ref_start_idx)
+    at_error = differences(reference, [text for text, _ in words])
     wrong = set(at_error)
     return (sum(marked[i] for i in at_error), len(at_error), sum(marked[i] for i in wrong), sum(marked), len(words))
+
+
+def review_marks(reference: list[str], words: list[Word]) -> tuple[int, int, int, int, int]:
+    """doubt_counts of a transcript's published words; (inaudible) markers are left out, as WER leaves them out."""
+    return doubt_counts(reference, [(w.text, bool(w.doubt)) for w in words if not is_marker(w)])

@@ -19,26 +19,32 @@ from .inaudible import is_marker
 from .text import normalize_words
 
 
-def disputed(words: list[Word], other_reading: list[str]) -> set[int]:
-    """Indices of `words` that the other reading of the same audio does not share.
-
-    The two readings are aligned word by word (edit distance on normalized words); a word
-    substituted or inserted is disputed, and a word the other reading has in addition
-    disputes the word it sits before."""
-    tokens = [(token, i) for i, w in enumerate(words) for token in normalize_words(w.text)]
-    other = [t for text in other_reading for t in normalize_words(text)]
-    if not tokens:
-        return set()
-    if not other:
-        return {i for _, i in tokens}
-    alignment = jiwer.process_words(" ".join(other), " ".join(t for t, _ in tokens))
-    found = set()
+def differences(reference: list[str], texts: list[str]) -> list[int]:
+    """Where `texts` (words as written) differ from `reference` (normalized words): for each
+    difference of the word alignment, the index of the text it sits at. A substituted or
+    inserted word sits at its own text; each word of `reference` missing from `texts` sits
+    at the text after the gap (the last one at the end)."""
+    tokens = [(token, i) for i, text in enumerate(texts) for token in normalize_words(text)]
+    if not reference or not tokens:
+        return []
+    found: list[int] = []
+    alignment = jiwer.process_words(" ".join(reference), " ".join(t for t, _ in tokens))
     for chunk in alignment.alignments[0]:
         if chunk.type in ("substitute", "insert"):
-            found.update(tokens[k][1] for k in range(chunk.hyp_start_idx, chunk.hyp_end_idx))
+            found += [tokens[k][1] for k in range(chunk.hyp_start_idx, chunk.hyp_end_idx)]
         elif chunk.type == "delete":
-            found.add(tokens[min(chunk.hyp_start_idx, len(tokens) - 1)][1])
+            found += [tokens[min(chunk.hyp_start_idx, len(tokens) - 1)][1]] * (chunk.ref_end_idx - chunk.ref_start_idx)
     return found
+
+
+def disputed(words: list[Word], other_reading: list[str]) -> set[int]:
+    """Indices of `words` that another reading of the same audio does not share (all of
+    them when it heard nothing): a word it heard otherwise, or the word a word it has in
+    addition sits before."""
+    other = [t for text in other_reading for t in normalize_words(text)]
+    if not other:
+        return {i for i, w in enumerate(words) if normalize_words(w.text)}
+    return set(differences(other, [w.text for w in words]))
 
 
 def _probability_doubt(word: Word, disputed_here: bool | None, s: ReviewSettings) -> str | None:
