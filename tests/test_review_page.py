@@ -15,19 +15,20 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_cli
+from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(ROOT / "tools"))
 from review_page_bench import CHROMIUM, launch, long_call, open_and_play  # noqa: E402
 
 pytestmark = pytest.mark.slow
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is installed by `make setup`")
-if not CHROMIUM.exists():
-    pytest.skip(f"no browser at {CHROMIUM} (`make setup` installs Debian's chromium)", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
+    # make setup installs both: a missing one is a failure, not a skip
+    if not CHROMIUM.exists():
+        pytest.fail(f"no browser at {CHROMIUM}: `make setup` installs Debian's chromium")
+    with sync_playwright() as p:
         b = launch(p)
         yield b
         b.close()
