@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, Audio
+from .audio import Audio
 from .evaluation.house import HouseDocument
 from .evaluation.metrics import aligned_pairs, normalize_words
 from .types import Turn
@@ -46,14 +46,14 @@ def learn_voices(transcriber, audio: Audio, published: HouseDocument, sheet=None
     votes: dict[str, Counter] = defaultdict(Counter)   # per speaker (sentence runs keep their voice)
     for turn, labels in zip(turns, said):
         votes[turn.speaker.split("/")[0]].update(labels)
-    learned = []
+    learned, voice_partials = [], transcriber.diarizer.voice_partials(audio.samples)
     for label in sorted({lab for _, lab in reference if role_of(lab)}):
         speaker = max(votes, key=lambda s: votes[s][label], default=None)
         if speaker is None or votes[speaker].most_common(1)[0][0] != label:
             continue   # no speaker is mostly this label: not enrolled
         own = [Turn(label, t.start, t.end) for t, labels in zip(turns, said)
                if t.speaker.split("/")[0] == speaker and labels and labels.most_common(1)[0][0] == label]
-        prints = transcriber.diarizer.speaker_prints(own, audio.samples, SAMPLE_RATE)
+        prints = transcriber.diarizer.speaker_prints(own, voice_partials, audio.samples)
         if label in prints:
             vector, seconds = prints[label]
             learned.append(Learned(label, role_of(label), vector, seconds,

@@ -187,7 +187,8 @@ class Transcriber:
             spans, new_roles = unit_spans(units, decode_units(units, roles, sheet, self.role_rules), roles)
             spans = [span for span in spans if span[2] not in transcript.known]   # a known voice keeps its role
             roles |= new_roles
-            diarization = Diarization(relabel(diarization.turns, spans), relabel(diarization.exclusive, spans))
+            diarization = dataclasses.replace(diarization, turns=relabel(diarization.turns, spans),
+                                              exclusive=relabel(diarization.exclusive, spans))
         transcript.roles = {sp: r.kind for sp, r in roles.items()}
         transcript.speaker_labels = {sp: r.label for sp, r in roles.items()}
         for d in diarization.turns:  # speakers diarization heard who said no word
@@ -200,7 +201,7 @@ class Transcriber:
 
     def _match_voices(self, transcript: Transcript, audio: Audio, diarization: Diarization) -> None:
         """Speakers that are enrolled voices (diarization/voices.py), with their cosines."""
-        prints = self.diarizer.speaker_prints(diarization.exclusive, audio.samples, SAMPLE_RATE)
+        prints = self.diarizer.speaker_prints(diarization.exclusive, diarization.voice_partials, audio.samples)
         matched = match_voices({sp: vector for sp, (vector, _) in prints.items()}, self.known_voices,
                                self.settings.diarization.voices_threshold)
         transcript.known = {sp: {"name": voice.name, "score": score, "role": voice.role, "label": voice.label}

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.diarization.merge_voices import merge_alike, relabel, voice_embeddings
+from pipeline.diarization.merge_voices import merge_alike, relabel, voice_prints
+from pipeline.diarization.split_voices import Partials
 from pipeline.types import Turn
 
 
@@ -35,13 +36,21 @@ def test_relabelled_turns_that_overlap_become_one():
     assert [(t.speaker, t.start, t.end) for t in relabel(turns, {"A2": "A"})] == [("A", 0.0, 3.0), ("B", 3.5, 4.0)]
 
 
-def test_voice_embeddings_weigh_the_longest_turns_alone():
-    samples = np.zeros(16000 * 10, dtype=np.float32)
-    exclusive = [Turn("A", 0.0, 4.0), Turn("A", 5.0, 6.0), Turn("A", 7.0, 7.5), Turn("B", 8.0, 9.5)]
+def test_a_voice_print_pools_the_partials_inside_its_turns_alone():
+    partials = Partials(np.array([unit(1, 0)] * 5 + [unit(0, 1)] * 15), 0.5, 1.0)   # 1 s partials every 0.5 s
+    exclusive = [Turn("A", 0.0, 2.0), Turn("B", 2.5, 5.0), Turn("A", 5.0, 5.5)]   # A's 0.5 s turn holds no partial
+    prints = voice_prints(exclusive, partials, pooled_from=2.0)
+    assert prints["A"][1] == 2.0 and prints["B"][1] == 2.5
+    assert np.allclose(prints["A"][0], unit(1, 0)) and np.allclose(prints["B"][0], unit(0, 1))
 
-    def embed(piece: np.ndarray) -> np.ndarray:   # the stretch's length as a direction: shows which were used
-        return unit(len(piece) / 16000, 1.0)
 
-    voices = voice_embeddings(exclusive, samples, 16000, embed, min_seconds=1.0)
-    assert voices["A"][1] == 5.0                   # 4 s + 1 s; the 0.5 s turn is too short to embed
-    assert voices["B"][1] == 1.5
+def test_a_voice_with_little_speech_is_embedded_from_its_longest_turns():
+    partials = Partials(np.array([unit(1, 0)] * 20), 0.5, 1.0)
+    exclusive = [Turn("A", 0.0, 2.0), Turn("A", 3.0, 3.5), Turn("B", 4.0, 9.0)]
+
+    def embed(turn: Turn) -> np.ndarray:   # the turn's length as a direction: shows which were embedded
+        return unit(turn.end - turn.start, 1.0)
+
+    prints = voice_prints(exclusive, partials, embed, pooled_from=4.0)
+    assert prints["A"][1] == 2.0 and np.allclose(prints["A"][0], unit(2.0, 1.0))   # directly; 0.5 s is too short
+    assert prints["B"][1] == 5.0 and np.allclose(prints["B"][0], unit(1, 0))       # 5 s of turns: pooled

@@ -52,14 +52,19 @@ def test_unknown_encoder_is_named():
         load_speaker_encoder("ge2e+xvector", load_settings().models_path)
 
 
-def test_the_split_reuses_the_pipelines_partials_with_the_same_result(pyannote_sample):
-    """The default split fuses GE2E, which the pipeline already ran, with CAM++: GE2E is loaded
-    once and its partials are not computed twice."""
-    from pipeline.diarization.diarize import Diarizer
+def test_the_split_and_the_merge_share_each_encoders_partials(pyannote_sample):
+    """Each encoder is loaded once and embeds the recording once: the split fuses the pipeline's
+    GE2E partials with CAM++'s, which are also the merge's; fused that way they equal the
+    fused encoder's own partials."""
+    from pipeline.diarization.diarize import Diarizer, embed_partials
 
     settings = load_settings()
     diarizer = Diarizer(settings.diarization, settings.models_path)
     assert diarizer.split_encoder.encoders[0] is diarizer.pipeline._embedding.model_
+    assert diarizer.split_encoder.encoders[1] is diarizer.merge_encoder
     samples = torch.from_numpy(decode(pyannote_sample / "sample.wav").samples.copy())
-    reused = diarizer.split_partials(samples, diarizer.pipeline.embed_partials(samples))
-    assert np.array_equal(reused.embeddings, diarizer.split_partials(samples).embeddings)
+    computed = {}
+    shared = diarizer.split_partials(samples, computed)
+    assert computed["campplus"] is diarizer.partials("campplus", samples, computed)   # not embedded again
+    direct = embed_partials(diarizer.split_encoder, samples)
+    assert np.allclose(shared.embeddings, direct.embeddings, atol=1e-5) and shared.step == direct.step

@@ -51,17 +51,19 @@ def main() -> None:
     pairs = [p for half, ps in GROUPS.items() if args.half in (half, "all") for p in ps]
     pairs += [(b, a) for a, b in pairs]
     samples = {n: decode(clip(n)).samples for pair in pairs for n in pair}
-    found = {n: diarizer.diarize(samples[n], 16000).exclusive for n in {b for _, b in pairs}}
+    found = {n: diarizer.diarize(samples[n], 16000) for n in {b for _, b in pairs}}
     rows = {t: [0.0, 0.0, 0.0, 0.0] for t in args.thresholds}   # right, enrolled time, wrong, other time
     same, different = [], []
     for enrol, test in pairs:
         reference = load_rttm(clip(enrol).with_suffix(".rttm"))
-        prints = diarizer.speaker_prints(alone(reference), samples[enrol], 16000)
+        prints = diarizer.speaker_prints(alone(reference), diarizer.voice_partials(samples[enrol]),
+                                         samples[enrol])
         voices = [Voice(s, None, None, secs, "campplus", "", vector) for s, (vector, secs) in prints.items()]
-        speakers = {s: v for s, (v, _) in diarizer.speaker_prints(found[test], samples[test], 16000).items()}
+        speakers = {s: v for s, (v, _) in diarizer.speaker_prints(found[test].exclusive,
+                                                                   found[test].voice_partials, samples[test]).items()}
         truth = [t for t in alone(load_rttm(clip(test).with_suffix(".rttm"))) if t.end > t.start]
         for s, vector in speakers.items():   # the cosines, by who the diarized speaker mostly is
-            mostly = max({t.speaker for t in truth}, key=lambda p: sum(covered(found[test], t.start, t.end, s)
+            mostly = max({t.speaker for t in truth}, key=lambda p: sum(covered(found[test].exclusive, t.start, t.end, s)
                                                                          for t in truth if t.speaker == p))
             for v in voices:
                 (same if v.name == mostly else different).append(float(vector @ v.print_))
@@ -70,7 +72,7 @@ def main() -> None:
             for t in truth:
                 enrolled = t.speaker in prints
                 for s, name in named.items():
-                    share = covered(found[test], t.start, t.end, s)
+                    share = covered(found[test].exclusive, t.start, t.end, s)
                     if enrolled and name == t.speaker:
                         row[0] += share
                     elif not enrolled:

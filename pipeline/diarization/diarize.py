@@ -28,11 +28,12 @@ from pyannote.audio.pipelines.clustering import AgglomerativeClustering
 from pyannote.audio.telemetry import set_telemetry_metrics
 from pyannote.core import Annotation
 
+from ..audio import SAMPLE_RATE
 from ..config import DiarizationSettings
 from .encoders import FusedEncoder, load_speaker_encoder
 from ..errors import ModelMissing
 from .memory import releasing
-from .merge_voices import merge_alike, relabel, voice_embeddings
+from .merge_voices import merge_alike, relabel, voice_prints
 from ..models import require
 from .split_voices import Partials, split_merged_voices
 from ..types import Turn
@@ -59,20 +60,8 @@ class SharedPartialsDiarization(SpeakerDiarization):
     alone is heard in (to the fourth power, so that clean partials dominate).
     """
 
-    PARTIAL_STEP = 20   # frames of 10 ms
     CLEAN_SHARE = 0.9   # a partial counts for a speaker when it hears that speaker alone this much
     partials: Partials | None = None   # set by get_embeddings, taken by Diarizer.diarize
-
-    def embed_partials(self, samples: torch.Tensor, progress: Callable[[int, int], None] | None = None,
-                       encoder: Model | None = None, known: dict | None = None) -> Partials:
-        """Embeddings of the whole recording's 1.6 s partials, every PARTIAL_STEP frames, by
-        `encoder` (default: the pipeline's own). `known`: a fused encoder's parts already
-        computed (see FusedEncoder.partials)."""
-        encoder = self._embedding.model_ if encoder is None else encoder
-        with torch.inference_mode():
-            vectors = encoder.partials(samples.to(encoder.device), self.PARTIAL_STEP, progress=progress,
-                                       **({"known": known} if known else {}))
-        return Partials(vectors.cpu().numpy(), self.PARTIAL_STEP / 100, encoder.PARTIAL_FRAMES / 100)
 
     def get_embeddings(self, file, binary_segmentations, exclude_overlap: bool = False, hook=None):
         encoder = self._embedding.model_
@@ -83,7 +72,7 @@ class SharedPartialsDiarization(SpeakerDiarization):
             return cache["embeddings"]  # tuning (tools/tune.py) reuses them across trials
         progress = None if hook is None else (
             lambda done, total: hook("embeddings", None, total=total, completed=done))
-        self.partials = self.embed_partials(file["waveform"][0], progress)
+        self.partials = embed_partials(encoder, file["waveform"][0], progress)
         embeddings = pool_partials(self.partials.embeddings, self.partials.step, self.partials.length,
                                    binary_segmentations, self.CLEAN_SHARE)
         # Pairs too short to fill one clean partial are embedded from their own frames, as pyannote would.
@@ -102,6 +91,30 @@ class SharedPartialsDiarization(SpeakerDiarization):
         if hook is not None:
             hook("embeddings", embeddings, total=1, completed=1)
         return embeddings
+
+
+PARTIAL_STEP = 20   # frames of 10 ms: every encoder's partials start every 0.2 s
+
+
+def embed_partials(encoder: Model, samples: torch.Tensor,
+                   progress: Callable[[int, int], None] | None = None) -> Partials:
+    """`encoder`'s embeddings of a whole recording's 1.6 s partials, one every PARTIAL_STEP
+    frames (every PARTIAL_STEP x STRIDE for an encoder that embeds only some of them)."""
+    with torch.inference_mode():
+        vectors = encoder.partials(samples.to(encoder.device), PARTIAL_STEP, progress=progress)
+    return Partials(vectors.cpu().numpy(), PARTIAL_STEP * encoder.STRIDE / 100, encoder.PARTIAL_FRAMES / 100)
+
+
+def fuse(parts: list[Partials]) -> Partials:
+    """Several encoders' partials side by side, as FusedEncoder fuses their embeddings; an
+    encoder's partials on a coarser step stand for the finer step's partials that follow."""
+    if len(parts) == 1:
+        return parts[0]
+    step = min(p.step for p in parts)
+    lined_up = [np.repeat(p.embeddings, round(p.step / step), axis=0) for p in parts]
+    count = min(len(e) for e in lined_up)
+    return Partials(np.concatenate([e[:count] for e in lined_up], axis=1) * len(parts) ** -0.5,
+                    step, parts[0].length)
 
 
 def pool_partials(partials: np.ndarray, step: float, length: float, segmentations,
@@ -175,6 +188,7 @@ class _NoPLDA(PLDA):
 class Diarization:
     turns: list[Turn]            # may overlap (two people talking at once)
     exclusive: list[Turn]        # one speaker at a time: what words are assigned against
+    voice_partials: Partials | None = None   # the merge encoder's partials of the recording (speaker prints)
 
 
 def _relabel(piece: Turn, turns: list[Turn], labels: list[str]) -> str:
@@ -197,24 +211,21 @@ class Diarizer:
                  token: str | None = None):
         self.settings = settings
         self.name = settings.model
-        self.split_encoder = None   # None: the split compares the pipeline encoder's own embeddings
+        self.encoders: dict[str, Model] = {}   # by name, each loaded once: the pipeline's, the split's, the merge's
         if settings.model == OFFLINE:
             self.pipeline = self._offline(settings, models_dir)
-            if settings.split_encoder not in (None, settings.speaker_encoder):
-                own = {settings.speaker_encoder: self.pipeline._embedding.model_}   # loaded once, shared
-                self.split_encoder = load_speaker_encoder(settings.split_encoder, models_dir, own).to(torch.device(device))
+            self.encoders[settings.speaker_encoder] = self.pipeline._embedding.model_
         else:
             self.pipeline = self._pretrained(settings.model, token)
         self.pipeline.to(torch.device(device))
-        self.merge_encoder = None   # merges speakers (merge_threshold) and matches known voices
-        if settings.merge_encoder:
-            loaded = {}   # an encoder the pipeline or the split already has is not loaded twice
-            if settings.model == OFFLINE:
-                loaded[settings.speaker_encoder] = self.pipeline._embedding.model_
-            if self.split_encoder is not None:
-                parts = getattr(self.split_encoder, "encoders", [self.split_encoder])
-                loaded.update(zip(settings.split_encoder.split("+"), parts))
-            self.merge_encoder = load_speaker_encoder(settings.merge_encoder, models_dir, loaded).to(torch.device(device))
+        split = (settings.split_encoder or settings.speaker_encoder).split("+") if settings.model == OFFLINE else []
+        for name in split + [settings.merge_encoder or ""]:
+            if name and name not in self.encoders:
+                self.encoders[name] = load_speaker_encoder(name, models_dir).to(torch.device(device))
+        self.split_names = split
+        self.split_encoder = (None if not split else self.encoders[split[0]] if len(split) == 1
+                              else FusedEncoder([self.encoders[n] for n in split]).eval())
+        self.merge_encoder = self.encoders.get(settings.merge_encoder)   # merges speakers, matches known voices
 
     @staticmethod
     def _offline(settings: DiarizationSettings, models_dir: Path) -> SpeakerDiarization:
@@ -269,65 +280,72 @@ class Diarizer:
         else:
             diarization = Diarization(_turns(output.speaker_diarization), _turns(output.exclusive_speaker_diarization))
         count_given = num_speakers or s.num_speakers or max_speakers or s.max_speakers
-        if self.name == OFFLINE:
-            # Taken off the pipeline: never another recording's, and not kept through recognition.
-            partials = getattr(self.pipeline, "partials", None)
+        # Each encoder's partials of the recording, computed once and shared by the split, the
+        # merge and known voices. The pipeline's own are taken off it: never another recording's.
+        partials = {}
+        if self.name == OFFLINE and getattr(self.pipeline, "partials", None) is not None:
+            partials[s.speaker_encoder] = self.pipeline.partials
             self.pipeline.partials = None
-            if s.split_threshold is not None and not count_given and partials is not None:
-                diarization = self.split_voices(diarization, self.split_partials(waveform[0], partials),
-                                                waveform[0], sample_rate)
-        if s.merge_threshold is not None and self.merge_encoder is not None and not count_given:
-            diarization = self.merge_voices(diarization, samples, sample_rate, min_speakers or s.min_speakers or 1)
+        if s.split_threshold is not None and not count_given and partials:
+            diarization = self.split_voices(diarization, self.split_partials(waveform[0], partials),
+                                            waveform[0], sample_rate)
+        if self.merge_encoder is not None:
+            diarization.voice_partials = self.partials(s.merge_encoder, waveform[0], partials)
+            if s.merge_threshold is not None and not count_given:
+                diarization = self.merge_voices(diarization, samples, min_speakers or s.min_speakers or 1)
         return diarization
 
-    def merge_voices(self, diarization: Diarization, samples: np.ndarray, sample_rate: int,
-                     fewest: int) -> Diarization:
-        """Speakers the merge encoder hears as one voice become one (pipeline/diarization/merge_voices.py)."""
-        voices = self.speaker_prints(diarization.exclusive, samples, sample_rate)
-        into = merge_alike([voices], [self.settings.merge_threshold], fewest)
-        return Diarization(relabel(diarization.turns, into), relabel(diarization.exclusive, into))
+    def partials(self, name: str, samples: torch.Tensor, computed: dict[str, Partials]) -> Partials:
+        """Encoder `name`'s partials of the recording, from `computed` or computed there."""
+        if name not in computed:
+            computed[name] = embed_partials(self.encoders[name], samples)
+        return computed[name]
 
-    def speaker_prints(self, exclusive: list[Turn], samples: np.ndarray,
-                       sample_rate: int) -> dict[str, tuple[np.ndarray, float]]:
-        """Per speaker, the merge encoder's embedding of its longest stretches alone and their
-        seconds (merge_voices.voice_embeddings): what speakers are merged and known voices matched by."""
+    def split_partials(self, samples: torch.Tensor, computed: dict[str, Partials] | None = None) -> Partials:
+        """The partials the split compares: the split encoders' side by side."""
+        computed = {} if computed is None else computed
+        return fuse([self.partials(name, samples, computed) for name in self.split_names])
+
+    def merge_voices(self, diarization: Diarization, samples: np.ndarray, fewest: int) -> Diarization:
+        """Speakers the merge encoder hears as one voice become one (pipeline/diarization/merge_voices.py)."""
+        voices = self.speaker_prints(diarization.exclusive, diarization.voice_partials, samples)
+        into = merge_alike([voices], [self.settings.merge_threshold], fewest)
+        return Diarization(relabel(diarization.turns, into), relabel(diarization.exclusive, into),
+                           diarization.voice_partials)
+
+    def voice_partials(self, samples: np.ndarray) -> Partials:
+        """The merge encoder's partials of a recording: what speaker prints are pooled from."""
+        return embed_partials(self.merge_encoder, torch.from_numpy(np.asarray(samples, dtype=np.float32)))
+
+    def speaker_prints(self, exclusive: list[Turn], partials: Partials,
+                       samples: np.ndarray) -> dict[str, tuple[np.ndarray, float]]:
+        """Per speaker, the merge encoder's print and the seconds it was made from: the mean of the
+        recording's partials (Diarization.voice_partials, or `voice_partials`) inside the
+        speaker's turns alone (merge_voices.voice_prints)."""
         encoder = self.merge_encoder
 
-        def embed(piece: np.ndarray) -> np.ndarray | None:
-            if len(piece) < encoder.MIN_ACTIVE_FRAMES * sample_rate // 100:
-                return None
+        def embed(turn: Turn) -> np.ndarray | None:   # a speaker whose turns are all too short for a partial
+            piece = np.ascontiguousarray(samples[int(turn.start * SAMPLE_RATE): int(turn.end * SAMPLE_RATE)], dtype=np.float32)
             with torch.inference_mode():
-                waveform = torch.from_numpy(np.ascontiguousarray(piece, dtype=np.float32))[None, None]
-                return encoder(waveform.to(encoder.device))[0].cpu().numpy()
+                return encoder(torch.from_numpy(piece)[None, None].to(encoder.device))[0].cpu().numpy()
 
-        return voice_embeddings(exclusive, np.asarray(samples), sample_rate, embed)
+        return voice_prints(exclusive, partials, embed)
 
     def enrol(self, clips: list[np.ndarray], sample_rate: int) -> tuple[np.ndarray | None, float]:
         """A known voice's print from clips of it alone, as a speaker's is made (speaker_prints),
         and the seconds it was made from."""
         turns, offset = [], 0.0
-        for clip in clips:   # 10 s pieces: the longest stretch speaker_prints embeds at once
-            length = len(clip) / sample_rate
-            turns += [Turn("voice", offset + t, offset + min(t + 10.0, length)) for t in np.arange(0, length, 10.0)]
-            offset += length
-        prints = self.speaker_prints(turns, np.concatenate(clips) if clips else np.zeros(0, np.float32), sample_rate)
-        return prints.get("voice", (None, 0.0))
-
-    def split_partials(self, samples: torch.Tensor, pipeline_partials: Partials | None = None) -> Partials:
-        """The partials the turn-level split compares: the pipeline's own, or the split encoder's
-        (where that fuses the pipeline's encoder with others, its part is the pipeline's partials)."""
-        if self.split_encoder is None and pipeline_partials is not None:
-            return pipeline_partials
-        known = {}
-        if pipeline_partials is not None and isinstance(self.split_encoder, FusedEncoder):
-            known[self.pipeline._embedding.model_] = torch.from_numpy(pipeline_partials.embeddings)
-        return self.pipeline.embed_partials(samples, encoder=self.split_encoder, known=known)
+        for clip in clips:
+            turns.append(Turn("voice", offset, offset + len(clip) / sample_rate))
+            offset += len(clip) / sample_rate
+        samples = np.concatenate(clips) if clips else np.zeros(0, np.float32)
+        return self.speaker_prints(turns, self.voice_partials(samples), samples).get("voice", (None, 0.0))
 
     def split_voices(self, diarization: Diarization, partials: Partials, samples: torch.Tensor,
                      sample_rate: int) -> Diarization:
-        """A turn-level second look at each speaker (pipeline/diarization/split_voices.py), with the recording's partials
-        (`split_partials`)."""
-        encoder = self.pipeline._embedding.model_ if self.split_encoder is None else self.split_encoder
+        """A turn-level second look at each speaker (pipeline/diarization/split_voices.py), with the
+        split encoder's partials of the recording."""
+        encoder = self.split_encoder
 
         def embed(turn: Turn) -> np.ndarray | None:
             piece = samples[int(turn.start * sample_rate): int(turn.end * sample_rate)]
@@ -344,4 +362,4 @@ class Diarizer:
                                      self.settings.reassign_margin)
         turns = [Turn(label, t.start, t.end) for label, t in zip(labels, diarization.turns)]
         return Diarization(turns, [Turn(_relabel(t, diarization.turns, labels), t.start, t.end)
-                                   for t in diarization.exclusive])
+                                   for t in diarization.exclusive], diarization.voice_partials)

@@ -16,27 +16,34 @@ from typing import Callable
 import numpy as np
 
 from ..types import Turn
+from .split_voices import Partials, turn_embeddings
 
-Embed = Callable[[np.ndarray], np.ndarray | None]   # a stretch of samples -> unit-norm embedding (None: too short)
+def voice_prints(exclusive: list[Turn], partials: Partials,
+                 embed: Callable[[Turn], np.ndarray | None] = lambda turn: None,
+                 pooled_from: float = 10.0, most: int = 20, longest_piece: float = 10.0,
+                 min_seconds: float = 1.0) -> dict[str, tuple[np.ndarray, float]]:
+    """Per speaker, a unit-norm print and the seconds of its turns alone it was made from.
 
-
-def voice_embeddings(exclusive: list[Turn], samples: np.ndarray, sample_rate: int, embed: Embed,
-                     min_seconds: float = 1.0, most: int = 20, longest_piece: float = 10.0) -> dict[str, tuple[np.ndarray, float]]:
-    """Per speaker, the duration-weighted mean embedding of its `most` longest turns alone, and their seconds."""
+    A speaker with at least `pooled_from` seconds of turns long enough to hold partials
+    gets the mean of those partials: the recording's, computed once for the split and
+    shared, so its print costs no encoder pass. A speaker with less (a reporter's two
+    questions, a voice in a 30 s clip) is embedded directly from its `most` longest turns
+    of `min_seconds` or more (`embed`, at most `longest_piece` each): cheap for so little
+    speech, and pooling so few partials hears the voice less well (docs/real-voices.md).
+    """
     voices = {}
     for speaker in sorted({t.speaker for t in exclusive}):
-        turns = sorted((t for t in exclusive if t.speaker == speaker and t.end - t.start >= min_seconds),
-                       key=lambda t: t.start - t.end)[:most]
-        vectors, weights = [], []
-        for t in turns:
-            end = min(t.end, t.start + longest_piece)
-            vector = embed(samples[int(t.start * sample_rate): int(end * sample_rate)])
-            if vector is not None and np.isfinite(vector).all():
-                vectors.append(vector)
-                weights.append(end - t.start)
-        if vectors:
-            mean = np.average(vectors, axis=0, weights=weights)
-            voices[speaker] = (mean / np.linalg.norm(mean), float(sum(weights)))
+        turns = [t for t in exclusive if t.speaker == speaker]
+        pooled = [(vector * count, t.end - t.start)
+                  for e, t in zip(turn_embeddings(turns, partials), turns) if e is not None for vector, count in [e]]
+        if sum(seconds for _, seconds in pooled) < pooled_from:
+            longest = sorted((t for t in turns if t.end - t.start >= min_seconds), key=lambda t: t.start - t.end)[:most]
+            pieces = [Turn(speaker, t.start, min(t.end, t.start + longest_piece)) for t in longest]
+            pooled = [(vector * (t.end - t.start), t.end - t.start) for t in pieces
+                      for vector in [embed(t)] if vector is not None and np.isfinite(vector).all()]
+        if pooled:
+            mean = sum(vector for vector, _ in pooled)
+            voices[speaker] = (mean / np.linalg.norm(mean), float(sum(seconds for _, seconds in pooled)))
     return voices
 
 
