@@ -178,6 +178,18 @@ def throughput(job_counts: list[int]) -> list[dict]:
     return results
 
 
+def print_run(run: dict, settings, machine: str) -> dict:
+    """One run's table, in Markdown."""
+    ratio = "" if run["pipeline_over_bare"] is None else f" (pipeline / bare faster-whisper: {run['pipeline_over_bare']:.2f}x)"
+    print(f"\n{run['minutes']} min call, {settings.asr.model}, {machine}{ratio}")
+    if run["threads"]["overlap"]:
+        print("(diarization runs alongside recognition: end to end is less than the sum of the stages)")
+    print("| stage | seconds | RTF | peak RSS (MB) |\n| --- | --- | --- | --- |")
+    for stage, r in run["stages"].items():
+        print(f"| {stage} | {r['seconds']:.1f} | {r['rtf']:.3f} | {r['peak_rss_mb']:.0f} |")
+    return run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=int, nargs="*", default=[5, 60])
@@ -191,19 +203,21 @@ def main() -> None:
     if args.bare_job:
         return bare_job(json.loads(args.bare_job))
     from pipeline.config import load_settings
-    settings = load_settings(args.config, overrides={"asr": {"model": args.asr_model}} if args.asr_model else None)
+    from pipeline.recognition.recognize import cuda_available
+    overrides = {"asr": {"model": args.asr_model}} if args.asr_model else {}
+    settings = load_settings(args.config, overrides=overrides or None)
     machine = f"{os.cpu_count()} cores"
     results = {"machine": machine, "asr_model": settings.asr.model, "runs": []}
     for minutes in args.minutes:
-        run = bench(minutes, settings, bare=not args.no_bare)
-        results["runs"].append(run)
-        ratio = "" if run["pipeline_over_bare"] is None else f" (pipeline / bare faster-whisper: {run['pipeline_over_bare']:.2f}x)"
-        print(f"\n{run['minutes']} min call, {settings.asr.model}, {machine}{ratio}")
-        if run["threads"]["overlap"]:
-            print("(diarization runs alongside recognition: end to end is less than the sum of the stages)")
-        print("| stage | seconds | RTF | peak RSS (MB) |\n| --- | --- | --- | --- |")
-        for stage, r in run["stages"].items():
-            print(f"| {stage} | {r['seconds']:.1f} | {r['rtf']:.3f} | {r['peak_rss_mb']:.0f} |")
+        results["runs"].append(print_run(bench(minutes, settings, bare=not args.no_bare), settings, machine))
+    # The GPU path (float16, faster-whisper's batched pipeline) on the first length, where there is a GPU.
+    if args.minutes and cuda_available():
+        gpu = load_settings(args.config, overrides={"asr": {**overrides.get("asr", {}), "device": "cuda"}})
+        results["gpu"] = print_run(bench(args.minutes[0], gpu, bare=not args.no_bare), gpu, "CUDA GPU")
+    elif args.minutes:
+        results["gpu"] = None
+        print("\nGPU (--device cuda: float16, batched recognition): not measured, "
+              "no CUDA GPU visible to CTranslate2 and torch here")
     if args.jobs:
         results["throughput"] = throughput(args.jobs)
         print(f"\nbatch throughput, {settings.asr.model} (configs default), {machine}")
