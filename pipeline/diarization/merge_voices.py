@@ -4,9 +4,10 @@ GE2E clustering, which holds the synthetic reference voices apart, breaks real p
 up: one person heard on a different line, or with a cold, becomes two or more
 speakers (on a real two-party telephone call, nine). CAM++, trained on thousands of
 real speakers, hears those pieces as one voice, while different real people stay far
-apart under it (docs/real-voices.md). So each speaker found gets one embedding per
-encoder, from its longest stretches of speech alone, and the two most alike speakers
-are merged, again and again, while every encoder finds them alike above its threshold.
+apart under it (docs/real-voices.md). So each speaker found gets one print per encoder
+(`voice_prints`: pooled from the partials the split already computed), and the two most
+alike speakers are merged, again and again, while every encoder finds them alike above
+its threshold.
 Asking every encoder keeps synthetic voices apart that CAM++ alone would merge.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 from ..types import Turn
 from .split_voices import Partials, turn_embeddings
+
 
 def voice_prints(exclusive: list[Turn], partials: Partials,
                  embed: Callable[[Turn], np.ndarray | None] = lambda turn: None,
