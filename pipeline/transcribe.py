@@ -201,7 +201,9 @@ class Transcriber:
 
     def _match_voices(self, transcript: Transcript, audio: Audio, diarization: Diarization) -> None:
         """Speakers that are enrolled voices (diarization/voices.py), with their cosines."""
-        prints = self.diarizer.speaker_prints(diarization.exclusive, diarization.voice_partials, audio.samples)
+        partials = diarization.voice_partials   # None where the merge did not run
+        partials = self.diarizer.voice_partials(audio.samples) if partials is None else partials
+        prints = self.diarizer.speaker_prints(diarization.exclusive, partials, audio.samples)
         matched = match_voices({sp: vector for sp, (vector, _) in prints.items()}, self.known_voices,
                                self.settings.diarization.voices_threshold)
         transcript.known = {sp: {"name": voice.name, "score": score, "role": voice.role, "label": voice.label}

@@ -69,12 +69,12 @@ def own_addresses() -> set[str]:
 def route_lookups(log: Path) -> set[tuple[str, str]]:
     """(pid, fd) of UDP sockets that were connected and never sent anything: the way to ask
     the kernel which interface routes to an address (Ray's node-address lookup does it
-    with 8.8.8.8), which puts no packet on the wire."""
+    with 8.8.8.8), which puts no packet on the wire. (strace pads short pids with spaces.)"""
     datagram, sent = set(), set()
     for line in log.read_text().splitlines():
-        if m := re.match(r"(\d+) socket\(AF_INET6?, SOCK_DGRAM.*= (\d+)$", line):
+        if m := re.match(r"(\d+) +socket\(AF_INET6?, SOCK_DGRAM.*= (\d+)$", line):
             datagram.add(m.groups())
-        elif m := re.match(r"(\d+) send(?:to|msg|mmsg)\((\d+),", line):
+        elif m := re.match(r"(\d+) +send(?:to|msg|mmsg)\((\d+),", line):
             sent.add(m.groups())
     return datagram - sent
 
@@ -93,6 +93,6 @@ def test_a_ray_batch_talks_only_to_this_machine(pyannote_sample, tmp_path):
     here, lookups = own_addresses(), route_lookups(tmp_path / "strace.log")
     elsewhere = [line for line in connections
                  if (m := re.search(r'inet_(?:addr\("|pton\(AF_INET6?, ")([^"]+)', line)) is None
-                 or (m.group(1) not in here and tuple(re.match(r"(\d+) connect\((\d+),", line).groups()) not in lookups)]
+                 or (m.group(1) not in here and tuple(re.match(r"(\d+) +connect\((\d+),", line).groups()) not in lookups)]
     assert elsewhere == [], "\n".join(elsewhere[:5])
     assert written_under(tmp_path, ".cache/Microsoft") == []

@@ -35,7 +35,8 @@ def main() -> None:
 
     settings = load_settings(args.config)
     started = time.time()
-    diarizer = Diarizer(replace(settings.diarization, merge_threshold=None), settings.models_path)
+    # A threshold no cosine reaches: the merge runs (its prints are kept) and merges no one.
+    diarizer = Diarizer(replace(settings.diarization, merge_threshold=2.0), settings.models_path)
     folders = {}
     for folder in args.folders:
         calls = diarize_references(diarizer, settings, folder)

@@ -188,7 +188,7 @@ class _NoPLDA(PLDA):
 class Diarization:
     turns: list[Turn]            # may overlap (two people talking at once)
     exclusive: list[Turn]        # one speaker at a time: what words are assigned against
-    voice_partials: Partials | None = None   # the merge encoder's partials of the recording (speaker prints)
+    voice_partials: Partials | None = None   # the merge encoder's partials of the recording, where the merge ran
 
 
 def _relabel(piece: Turn, turns: list[Turn], labels: list[str]) -> str:
@@ -289,10 +289,9 @@ class Diarizer:
         if s.split_threshold is not None and not count_given and partials:
             diarization = self.split_voices(diarization, self.split_partials(waveform[0], partials),
                                             waveform[0], sample_rate)
-        if self.merge_encoder is not None:
+        if s.merge_threshold is not None and self.merge_encoder is not None and not count_given:
             diarization.voice_partials = self.partials(s.merge_encoder, waveform[0], partials)
-            if s.merge_threshold is not None and not count_given:
-                diarization = self.merge_voices(diarization, samples, min_speakers or s.min_speakers or 1)
+            diarization = self.merge_voices(diarization, samples, min_speakers or s.min_speakers or 1)
         return diarization
 
     def partials(self, name: str, samples: torch.Tensor, computed: dict[str, Partials]) -> Partials:
@@ -325,7 +324,8 @@ class Diarizer:
         encoder = self.merge_encoder
 
         def embed(turn: Turn) -> np.ndarray | None:   # a speaker whose turns are all too short for a partial
-            piece = np.ascontiguousarray(samples[int(turn.start * SAMPLE_RATE): int(turn.end * SAMPLE_RATE)], dtype=np.float32)
+            piece = samples[int(turn.start * SAMPLE_RATE): int(turn.end * SAMPLE_RATE)]
+            piece = np.ascontiguousarray(piece, dtype=np.float32)
             with torch.inference_mode():
                 return encoder(torch.from_numpy(piece)[None, None].to(encoder.device))[0].cpu().numpy()
 

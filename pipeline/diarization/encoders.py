@@ -172,13 +172,12 @@ class FusedEncoder(Model):
 SPEAKER_ENCODERS = {"ge2e": (GE2EEncoder, "pretrained.pt"), "campplus": (CamPlusEncoder, "campplus_cn_en_common.pt")}
 
 
-def load_speaker_encoder(name: str, models_dir: Path, loaded: dict[str, Model] | None = None) -> Model:
+def load_speaker_encoder(name: str, models_dir: Path) -> Model:
     """The offline speaker encoder `name` from the installed bundle: ge2e, campplus, or both
-    fused (ge2e+campplus). `loaded`: encoders already loaded, by name, to use as they are."""
-    parts, loaded = name.split("+"), loaded or {}
+    fused (ge2e+campplus)."""
+    parts = name.split("+")
     unknown = [p for p in parts if p not in SPEAKER_ENCODERS]
     if unknown:
         raise ConfigError(None, f"unknown speaker encoder '{unknown[0]}' (ge2e, campplus, or ge2e+campplus)")
-    encoders = [loaded[p] if p in loaded else
-                SPEAKER_ENCODERS[p][0].from_checkpoint(require(p, models_dir) / SPEAKER_ENCODERS[p][1]) for p in parts]
+    encoders = [SPEAKER_ENCODERS[p][0].from_checkpoint(require(p, models_dir) / SPEAKER_ENCODERS[p][1]) for p in parts]
     return encoders[0] if len(encoders) == 1 else FusedEncoder(encoders).eval()
