@@ -3,8 +3,8 @@
 
 For each call of a hard split, every speaker whose label is not QUESTION is enrolled
 (with that call's role and label, as a press office enrols its regulars) from up to 60 s
-of the same voice alone in another call of the split, where it may hold another role on
-another line. The call is then transcribed with that library and without one, in the
+of the same voice alone in each other call of the split, where it holds other roles on
+other lines. The call is then transcribed with that library and without one, in the
 same run, and both are scored as `callscribe eval` scores them (same table).
 
 Usage: python tools/known_voices_hard.py samples/generated/hard-dev [--config FILE]
@@ -20,23 +20,23 @@ SCRIPTS = Path(__file__).resolve().parent.parent / "samples" / "calls"
 
 
 def enrolment_clips(voice: str, call: str, split: Path, seconds: float = 60.0) -> list:
-    """Up to `seconds` of `voice` alone, from the first other call of the split where it speaks."""
+    """Up to `seconds` of `voice` alone from each other call of the split where it speaks (as a
+    press office would enrol a regular from several past calls, on whatever lines they were)."""
     from pipeline.audio import SAMPLE_RATE, decode
     from pipeline.evaluation.metrics import alone, load_rttm
+    clips = []
     for script in sorted((SCRIPTS / split.name).glob("*.yaml")):
         speakers = yaml.safe_load(script.read_text())["speakers"]
         same = [key for key, s in speakers.items() if s["voice"] == voice]
         if script.stem == call or not same:
             continue
-        samples = decode(split / f"{script.stem}.wav").samples
-        clips, left = [], seconds
+        samples, left = decode(split / f"{script.stem}.wav").samples, seconds
         for turn in alone(load_rttm(split / f"{script.stem}.rttm")):
             if turn.speaker == same[0] and turn.end - turn.start >= 1.0 and left > 0:
                 end = min(turn.end, turn.start + left)
                 clips.append(samples[int(turn.start * SAMPLE_RATE): int(end * SAMPLE_RATE)])
                 left -= end - turn.start
-        return clips
-    return []
+    return clips
 
 
 def main() -> None:
