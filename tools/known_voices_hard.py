@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("split", type=Path, help="a hard split's generated folder, e.g. samples/generated/hard-dev")
     parser.add_argument("--config", default=None, help="a callscribe YAML settings file, as `callscribe --config`")
     args = parser.parse_args()
-    from pipeline.audio import decode
+    from pipeline.audio import SAMPLE_RATE, decode
     from pipeline.config import load_settings
     from pipeline.diarization.voices import Voice, today
     from pipeline.evaluation.evaluate import markdown_table, score_call
@@ -53,6 +53,7 @@ def main() -> None:
     from pipeline.transcribe import Transcriber
 
     transcriber = Transcriber(load_settings(args.config))
+    encoder = transcriber.settings.diarization.merge_encoder   # the encoder that makes prints
     scores = {"without a library": [], "moderator, operator and officials enrolled": []}
     for script in sorted((SCRIPTS / args.split.name).glob("*.yaml")):
         speakers = yaml.safe_load(script.read_text())["speakers"]
@@ -60,11 +61,12 @@ def main() -> None:
         for key, s in speakers.items():
             if s["label"] == "QUESTION":
                 continue
-            vector, seconds = transcriber.diarizer.enrol(enrolment_clips(s["voice"], script.stem, args.split), 16000)
+            clips = enrolment_clips(s["voice"], script.stem, args.split)
+            vector, seconds = transcriber.diarizer.enrol(clips, SAMPLE_RATE)
             if vector is None:
                 print(f"{script.stem}: {key} ({s['voice']}) speaks in no other call: not enrolled")
                 continue
-            library.append(Voice(key, role_of(s["label"]), s["label"], seconds, "campplus", today(), vector))
+            library.append(Voice(key, role_of(s["label"]), s["label"], seconds, encoder, today(), vector))
         audio, sheet = args.split / f"{script.stem}.wav", load_call_sheet(args.split / f"{script.stem}.yaml")
         decoded = decode(audio)
         for name, voices in zip(scores, ([], library)):

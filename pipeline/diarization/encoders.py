@@ -165,8 +165,8 @@ class FusedEncoder(Model):
 
         parts = [e.partials(samples, step, progress=share(i)).repeat_interleave(e.STRIDE, dim=0)
                  for i, e in enumerate(self.encoders)]
-        count = min(len(p) for p in parts)
-        return torch.cat([p[:count] for p in parts], dim=1) * self.scale
+        rows = min(len(p) for p in parts)
+        return torch.cat([p[:rows] for p in parts], dim=1) * self.scale
 
 
 SPEAKER_ENCODERS = {"ge2e": (GE2EEncoder, "pretrained.pt"), "campplus": (CamPlusEncoder, "campplus_cn_en_common.pt")}

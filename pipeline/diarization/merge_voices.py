@@ -36,8 +36,11 @@ def voice_prints(exclusive: list[Turn], partials: Partials,
     voices = {}
     for speaker in sorted({t.speaker for t in exclusive}):
         turns = [t for t in exclusive if t.speaker == speaker]
-        pooled = [(vector * count, t.end - t.start)
-                  for e, t in zip(turn_embeddings(turns, partials), turns) if e is not None for vector, count in [e]]
+        pooled = []   # (a turn's partials summed, its seconds)
+        for turn, embedding in zip(turns, turn_embeddings(turns, partials)):
+            if embedding is not None:
+                mean, count = embedding
+                pooled.append((mean * count, turn.end - turn.start))
         if sum(seconds for _, seconds in pooled) < pooled_from:
             longest = sorted((t for t in turns if t.end - t.start >= min_seconds), key=lambda t: t.start - t.end)[:most]
             pieces = [Turn(speaker, t.start, min(t.end, t.start + longest_piece)) for t in longest]
