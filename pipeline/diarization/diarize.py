@@ -65,7 +65,7 @@ class SharedPartialsDiarization(SpeakerDiarization):
 
     def get_embeddings(self, file, binary_segmentations, exclude_overlap: bool = False, hook=None):
         encoder = self._embedding.model_
-        if not hasattr(encoder, "partials"):
+        if not (hasattr(encoder, "partials") or isinstance(encoder, FusedEncoder)):
             return super().get_embeddings(file, binary_segmentations, exclude_overlap, hook)
         cache = file.get("training_cache/partial-embeddings", {}) if self.training else {}
         if "embeddings" in cache and cache["segmentation.threshold"] == getattr(self.segmentation, "threshold", None):
@@ -99,7 +99,15 @@ PARTIAL_STEP = 20   # frames of 10 ms: every encoder's partials start every 0.2 
 def embed_partials(encoder: Model, samples: torch.Tensor,
                    progress: Callable[[int, int], None] | None = None) -> Partials:
     """`encoder`'s embeddings of a whole recording's 1.6 s partials, one every PARTIAL_STEP
-    frames (every PARTIAL_STEP x STRIDE for an encoder that embeds only some of them)."""
+    frames (every PARTIAL_STEP x STRIDE for an encoder that embeds only some of them). A
+    FusedEncoder's are its encoders' own, fused as the split fuses partials it already has."""
+    if isinstance(encoder, FusedEncoder):
+        count = len(encoder.encoders)
+
+        def share(i: int) -> Callable[[int, int], None] | None:   # one progress run over all the encoders
+            return None if progress is None else (lambda done, total: progress(i * total + done, count * total))
+
+        return fuse([embed_partials(e, samples, share(i)) for i, e in enumerate(encoder.encoders)])
     with torch.inference_mode():
         vectors = encoder.partials(samples.to(encoder.device), PARTIAL_STEP, progress=progress)
     return Partials(vectors.cpu().numpy(), PARTIAL_STEP * encoder.STRIDE / 100, encoder.PARTIAL_FRAMES / 100)

@@ -143,7 +143,6 @@ class FusedEncoder(Model):
         super().__init__(sample_rate=16000, num_channels=1)
         self.encoders = torch.nn.ModuleList(encoders)
         self.PARTIAL_FRAMES = encoders[0].PARTIAL_FRAMES
-        self.STRIDE = 1
         self.MIN_ACTIVE_FRAMES = max(e.MIN_ACTIVE_FRAMES for e in encoders)
         self.scale = len(encoders) ** -0.5
 
@@ -153,20 +152,6 @@ class FusedEncoder(Model):
 
     def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
         return torch.cat([e(waveforms, weights) for e in self.encoders], dim=1) * self.scale
-
-    def partials(self, samples: torch.Tensor, step: int,
-                 progress: Callable[[int, int], None] | None = None) -> torch.Tensor:
-        """The encoders' partials side by side (the diarizer fuses partials it already has itself:
-        diarize.fuse)."""
-        count = len(self.encoders)
-
-        def share(i: int) -> Callable[[int, int], None] | None:  # one progress run over all the encoders
-            return None if progress is None else (lambda done, total: progress(i * total + done, count * total))
-
-        parts = [e.partials(samples, step, progress=share(i)).repeat_interleave(e.STRIDE, dim=0)
-                 for i, e in enumerate(self.encoders)]
-        rows = min(len(p) for p in parts)
-        return torch.cat([p[:rows] for p in parts], dim=1) * self.scale
 
 
 SPEAKER_ENCODERS = {"ge2e": (GE2EEncoder, "pretrained.pt"), "campplus": (CamPlusEncoder, "campplus_cn_en_common.pt")}
