@@ -43,6 +43,22 @@ def test_real_telephone_call_two_speakers_der_wer(telephone_run, pyannote_sample
     assert wer < 0.35, f"WER {wer:.3f}"
 
 
+def overlapped(turns: list[Turn]) -> list[tuple[float, float]]:
+    """Stretches where two different speakers' turns run at once."""
+    return [(max(a.start, b.start), min(a.end, b.end)) for i, a in enumerate(turns) for b in turns[i + 1:]
+            if a.speaker != b.speaker and max(a.start, b.start) < min(a.end, b.end)]
+
+
+def test_talked_over_speech_keeps_both_speakers(telephone_run, pyannote_sample):
+    """Where the two people of the real call talk at once, the diarization (RTTM, JSON) has them both;
+    measured: 1.2 of the reference's 1.9 s."""
+    turns, _ = hypothesis(telephone_run)
+    reference = overlapped(load_rttm(pyannote_sample / "sample.rttm"))
+    found = overlapped(turns)
+    both = sum(max(0.0, min(b, d) - max(a, c)) for a, b in reference for c, d in found)
+    assert both >= 0.4 * sum(b - a for a, b in reference), f"{both:.2f} s of talked-over speech kept"
+
+
 def test_a_loop_over_silence_is_not_speech():
     """The telephone sample's last window with AVX-512 kernels: no-speech 0.69, compression ratio 23.6."""
     from faster_whisper.transcribe import Segment
