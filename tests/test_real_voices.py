@@ -112,6 +112,20 @@ def test_default_diarization_finds_every_real_voice(half, max_der):
         assert diarization_error_rate(reference, found) < max_der, call.name   # measured 8.2 % and 15.2 %
 
 
+def test_one_real_voice_is_one_speaker():
+    """The low end of the speaker count: each real clip (one person, 1.8-26.7 s) is diarized as one
+    speaker, with a merge threshold chosen on calls of three to six voices."""
+    from pipeline.audio import decode
+    from pipeline.config import load_settings
+    from pipeline.diarization.diarize import Diarizer
+
+    settings = load_settings()
+    diarizer = Diarizer(settings.diarization, settings.models_path)
+    for clip in sorted((REAL / "clips").glob("*.wav")):
+        found = diarizer.diarize(decode(clip).samples, 16000).turns
+        assert len({t.speaker for t in found}) == 1, clip.name
+
+
 def test_real_speech_is_not_taken_for_masking_noise():
     """Fricatives ("six") and a quiet clip's hiss were taken for noise over speech at the
     median loudness: one-word clips came out as (inaudible)."""
