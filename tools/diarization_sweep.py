@@ -46,9 +46,9 @@ def load_folder(folder: Path, settings) -> list[dict]:
 def score(pipeline, files: list[dict]) -> tuple[float, int, dict]:
     """Pooled DER, recordings with the right speaker count, and the pooled error seconds."""
     from pipeline.diarization.diarize import _turns
-    from pipeline.evaluation.metrics import diarization_errors, error_rate
+    from pipeline.evaluation.metrics import diarization_errors, error_rate, pooled_errors
 
-    pooled, right = None, 0
+    errors, right = [], 0
     for f in files:
         audio = {k: f[k] for k in ("waveform", "sample_rate", "uri")}
         audio.update({k: v for k, v in f.items() if k.startswith("training_cache/")})
@@ -56,8 +56,8 @@ def score(pipeline, files: list[dict]) -> tuple[float, int, dict]:
         f.update({k: v for k, v in audio.items() if k.startswith("training_cache/")})
         turns = _turns(output.speaker_diarization)
         right += len({t.speaker for t in turns}) == len({t.speaker for t in f["reference"]})
-        errors = diarization_errors(f["reference"], turns, f["scored"])
-        pooled = errors if pooled is None else {k: pooled[k] + v for k, v in errors.items()}
+        errors.append(diarization_errors(f["reference"], turns, f["scored"]))
+    pooled = pooled_errors(errors)
     return error_rate(pooled), right, pooled
 
 
@@ -66,20 +66,20 @@ def score_as_configured(folders: list[Path], config: str | None) -> None:
     from dev_calls import diarize_references
     from pipeline.config import load_settings
     from pipeline.diarization.diarize import Diarizer
-    from pipeline.evaluation.metrics import diarization_errors, error_rate, load_uem
+    from pipeline.evaluation.metrics import diarization_errors, error_parts, error_rate, load_uem, pooled_errors
 
     settings = load_settings(config)
     diarizer = Diarizer(settings.diarization, settings.models_path)
     for folder in folders:
-        pooled, right, calls = None, 0, diarize_references(diarizer, settings, folder)
+        errors, right, calls = [], 0, diarize_references(diarizer, settings, folder)
         for call in calls:
             uem = folder / f"{call.name}.uem"
-            errors = diarization_errors(call.reference, call.diarization.turns, load_uem(uem) if uem.exists() else None)
-            pooled = errors if pooled is None else {k: pooled[k] + v for k, v in errors.items()}
+            errors.append(diarization_errors(call.reference, call.diarization.turns,
+                                             load_uem(uem) if uem.exists() else None))
             right += len({t.speaker for t in call.diarization.turns}) == len({t.speaker for t in call.reference})
-        print(f"{folder}: {100 * error_rate(pooled):.1f} % (" + "/".join(
-            f"{100 * pooled[k] / pooled['total']:.1f}" for k in ("missed detection", "false alarm", "confusion"))
-              + f"), right count {right} of {len(calls)}", flush=True)
+        pooled = pooled_errors(errors)
+        print(f"{folder}: {100 * error_rate(pooled):.1f} % ({error_parts(pooled)}), right count {right} of {len(calls)}",
+              flush=True)
 
 
 def main() -> None:
@@ -98,6 +98,7 @@ def main() -> None:
 
     from pipeline.config import load_settings
     from pipeline.diarization.diarize import Diarizer
+    from pipeline.evaluation.metrics import error_parts
 
     settings = load_settings(args.config)
     s = settings.diarization
@@ -121,9 +122,7 @@ def main() -> None:
         cells = []
         for files in folders.values():
             der, right, pooled = score(pipeline, files)
-            cells.append(f"{100 * der:.1f} % ({100 * pooled['missed detection'] / pooled['total']:.1f}/"
-                         f"{100 * pooled['false alarm'] / pooled['total']:.1f}/"
-                         f"{100 * pooled['confusion'] / pooled['total']:.1f}), {right}")
+            cells.append(f"{100 * der:.1f} % ({error_parts(pooled)}), {right}")
         print(f"| {method}, {threshold}, {mcs}, {off} | " + " | ".join(cells) + " |", flush=True)
     print(f"({time.time() - started:.0f} s)")
 

@@ -29,7 +29,7 @@ def main() -> None:
     from pipeline.config import load_settings
     from pipeline.diarization.diarize import Diarizer
     from pipeline.diarization.merge_voices import merge_alike, relabel
-    from pipeline.evaluation.metrics import diarization_errors, error_rate, load_uem
+    from pipeline.evaluation.metrics import diarization_errors, error_parts, error_rate, load_uem, pooled_errors
     from pipeline.structure.callsheet import load_call_sheet, sidecar_for
     from pipeline.transcribe import min_speakers
 
@@ -55,16 +55,14 @@ def main() -> None:
     for threshold in [None, *args.thresholds]:
         cells = []
         for calls in folders.values():
-            pooled, right = None, 0
+            errors, right = [], 0
             for call in calls:
                 into = {} if threshold is None else merge_alike([call.prints], [threshold], call.floor)
                 turns = relabel(call.diarization.turns, into)
-                errors = diarization_errors(call.reference, turns, call.scored)
-                pooled = errors if pooled is None else {k: pooled[k] + v for k, v in errors.items()}
+                errors.append(diarization_errors(call.reference, turns, call.scored))
                 right += len({t.speaker for t in turns}) == len({t.speaker for t in call.reference})
-            cells.append(f"{100 * error_rate(pooled):.1f} % (" + "/".join(
-                f"{100 * pooled[k] / pooled['total']:.1f}" for k in ("missed detection", "false alarm", "confusion"))
-                + f"), {right}")
+            pooled = pooled_errors(errors)
+            cells.append(f"{100 * error_rate(pooled):.1f} % ({error_parts(pooled)}), {right}")
         print(f"| {'off' if threshold is None else threshold} | " + " | ".join(cells) + " |", flush=True)
 
 

@@ -36,13 +36,13 @@ def main() -> None:
     from pipeline.audio import SAMPLE_RATE, decode
     from pipeline.config import load_settings
     from pipeline.diarization.diarize import Diarizer
-    from pipeline.evaluation.metrics import diarization_errors, error_rate, load_rttm, load_uem
+    from pipeline.evaluation.metrics import diarization_errors, error_parts, error_rate, load_rttm, load_uem, pooled_errors
 
     settings = load_settings(args.config)
     diarizer = Diarizer(settings.diarization, settings.models_path)
     for folder in args.folders:
         speaker_frames = overlap_frames = count_missed = output_missed = 0
-        pooled = None
+        errors = []
         for rttm in sorted(folder.glob("*.rttm")):
             seen = {}
             hook = lambda step, artefact, file=None, **_: seen.setdefault(step, artefact)  # noqa: E731
@@ -51,22 +51,21 @@ def main() -> None:
             frames = count.sliding_window
             times = np.array([frames[i].middle for i in range(len(count.data))])
             uem = rttm.with_suffix(".uem")
-            scored = load_uem(uem) if uem.exists() else [(0.0, float(times[-1]) + 1)]
-            inside = np.any([(times >= a) & (times < b) for a, b in scored], axis=0)
-            reference = frame_counts(load_rttm(rttm), times)[inside]
+            scored, truth = (load_uem(uem) if uem.exists() else None), load_rttm(rttm)
+            inside = np.any([(times >= a) & (times < b) for a, b in scored or [(0.0, times[-1] + 1)]], axis=0)
+            reference = frame_counts(truth, times)[inside]
             counted = count.data[:, 0].astype(int)[inside]
             given = frame_counts(output.turns, times)[inside]
             speaker_frames += reference.sum()
             overlap_frames += reference[reference > 1].sum()
             count_missed += np.maximum(reference - counted, 0).sum()
             output_missed += np.maximum(reference - given, 0).sum()
-            errors = diarization_errors(load_rttm(rttm), output.turns, load_uem(uem) if uem.exists() else None)
-            pooled = errors if pooled is None else {k: pooled[k] + v for k, v in errors.items()}
+            errors.append(diarization_errors(truth, output.turns, scored))
+        pooled = pooled_errors(errors)
         share = lambda n: f"{100 * n / max(speaker_frames, 1):.1f} %"  # noqa: E731
-        parts = "/".join(f"{100 * pooled[k] / pooled['total']:.1f}" for k in ("missed detection", "false alarm", "confusion"))
         print(f"{folder}: speaker time in overlap {share(overlap_frames)}, missed by the segmentation's count "
               f"{share(count_missed)}, missed by the output {share(output_missed)}; "
-              f"DER {100 * error_rate(pooled):.1f} % ({parts})", flush=True)
+              f"DER {100 * error_rate(pooled):.1f} % ({error_parts(pooled)})", flush=True)
 
 
 if __name__ == "__main__":

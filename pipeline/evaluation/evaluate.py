@@ -20,8 +20,9 @@ import jiwer
 from ..audio import find_recordings
 from ..structure.callsheet import load_call_sheet, sidecar_for
 from .house import parse_house, read_house
-from .metrics import (aligned_pairs, diarization_errors, error_rate, false_corrections, inaudible_recall_precision,
-                      load_rttm, load_stm, load_uem, normalize_words, review_marks, term_accuracy, word_error_rate)
+from .metrics import (aligned_pairs, diarization_errors, error_parts, error_rate, false_corrections,
+                      inaudible_recall_precision, load_rttm, load_stm, load_uem, normalize_words, pooled_errors,
+                      review_marks, term_accuracy, word_error_rate)
 from ..config import VocabularySettings
 from ..structure.redact import leaks
 from ..structure.vocabulary import terms_for
@@ -167,11 +168,6 @@ def _mean(values: list[float | None], weights: list[float]) -> float | None:
     return sum(v * w for v, w in pairs) / sum(w for _, w in pairs) if pairs else None
 
 
-def _pooled(parts: list[dict[str, float] | None]) -> dict[str, float] | None:
-    found = [p for p in parts if p is not None]
-    return {k: sum(p[k] for p in found) for k in found[0]} if found else None
-
-
 def overall(scores: list[CallScore]) -> CallScore:
     """Duration-weighted means; DER pooled (all errors over all reference speech); leaks summed."""
     weights = [s.duration for s in scores]
@@ -179,7 +175,7 @@ def overall(scores: list[CallScore]) -> CallScore:
     for name in ("wer", "role_accuracy", "label_sequence_error", "inaudible_recall", "inaudible_precision"):
         setattr(total, name, _mean([getattr(s, name) for s in scores], weights))
     for prefix in ("", "stock_"):
-        pooled = _pooled([getattr(s, f"{prefix}der_seconds") for s in scores])
+        pooled = pooled_errors([getattr(s, f"{prefix}der_seconds") for s in scores])
         setattr(total, f"{prefix}der_seconds", pooled)
         setattr(total, f"{prefix}der", error_rate(pooled) if pooled else None)
     found = [s.leaks for s in scores if s.leaks is not None]
@@ -198,8 +194,7 @@ def markdown_table(scores: list[CallScore]) -> str:
     def parts(seconds):
         if not seconds or not seconds["total"]:
             return "–"
-        return " / ".join(f"{100 * seconds[k] / seconds['total']:.1f}" for k in ("missed detection", "false alarm",
-                                                                               "confusion"))
+        return error_parts(seconds, " / ")
 
     def count(found):
         return "–" if found is None else f"{found[0]} / {found[1]}"

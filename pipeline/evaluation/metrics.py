@@ -39,6 +39,18 @@ def diarization_errors(reference: list[Turn], hypothesis: list[Turn],
     return {part: float(found[part]) for part in ("missed detection", "false alarm", "confusion", "total")}
 
 
+def pooled_errors(parts: list[dict[str, float] | None]) -> dict[str, float] | None:
+    """diarization_errors of several recordings added up (None where none was scored): the
+    pooled DER is error_rate of this."""
+    found = [p for p in parts if p is not None]
+    return {k: sum(p[k] for p in found) for k in found[0]} if found else None
+
+
+def error_parts(errors: dict[str, float], separator: str = "/") -> str:
+    """Missed speech, false alarm and confusion, each in percent of the reference speech."""
+    return separator.join(f"{100 * errors[k] / errors['total']:.1f}" for k in ("missed detection", "false alarm", "confusion"))
+
+
 def error_rate(errors: dict[str, float]) -> float:
     """DER from diarization_errors (or their sums over several recordings: the pooled DER)."""
     wrong = errors["missed detection"] + errors["false alarm"] + errors["confusion"]
