@@ -57,7 +57,7 @@ class DiarizationSettings:
     reassign_margin: float | None = 0.1   # short turns move to a nearer voice by more than this; None: off
     merge_encoder: str = "campplus"       # the encoder that hears speakers as one voice (merge_voices.py)
     merge_threshold: float | None = 0.62  # speakers whose embeddings' cosine is at least this merge; None: off
-    voices_threshold: float = 0.6         # a speaker this alike to an enrolled voice is that voice (voices.py)
+    voices_threshold: float = 0.47        # a speaker this alike to an enrolled voice is that voice (voices.py)
     embedding_batch_size: int = 32
     segmentation_batch_size: int = 32
 

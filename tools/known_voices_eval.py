@@ -9,6 +9,8 @@ diarization; its speakers are matched to the enrolled prints (diarization/voices
 threshold. Scored over the test clip's reference stretches with one speaker alone:
   named right: share of the enrolled people's time whose speaker got their name;
   named wrongly: share of the time of people who were not enrolled that got a name.
+Also the ceiling of "named right": the enrolled people's time that diarization gives to any
+speaker at all (time it misses, or gives to nobody, no match can name).
 Prints the same-person and different-person cosines too, for the threshold.
 
 Usage: python tools/known_voices_eval.py [--half tune|heldout|all] [--thresholds 0.5 0.55 0.6]
@@ -54,6 +56,7 @@ def main() -> None:
     found = {n: diarizer.diarize(samples[n], 16000) for n in {b for _, b in pairs}}
     rows = {t: [0.0, 0.0, 0.0, 0.0] for t in args.thresholds}   # right, enrolled time, wrong, other time
     same, different = [], []
+    heard = 0.0   # enrolled people's time that any diarized speaker covers: the ceiling of "named right"
     for enrol, test in pairs:
         reference = load_rttm(clip(enrol).with_suffix(".rttm"))
         prints = diarizer.speaker_prints(alone(reference), diarizer.voice_partials(samples[enrol]),
@@ -67,6 +70,8 @@ def main() -> None:
                                                                          for t in truth if t.speaker == p))
             for v in voices:
                 (same if v.name == mostly else different).append(float(vector @ v.print_))
+        heard += sum(covered(found[test].exclusive, t.start, t.end, s) for t in truth if t.speaker in prints
+                     for s in speakers)
         for threshold, row in rows.items():
             named = {s: v.name for s, (v, _) in match_voices(speakers, voices, threshold).items()}
             for t in truth:
@@ -84,6 +89,9 @@ def main() -> None:
     print(f"{len(pairs)} enrol/test pairs ({args.half}); cosines of diarized speakers to prints: same person "
           f"{np.percentile(same, 10):.2f}-{np.median(same):.2f} (10th percentile-median, {len(same)}), different "
           f"{np.median(different):.2f}-{np.percentile(different, 90):.2f} (median-90th, {len(different)})\n")
+    enrolled_time = next(iter(rows.values()))[1]
+    print(f"Enrolled people's time given to any diarized speaker (the ceiling of named right): "
+          f"{100 * heard / enrolled_time:.1f} % of {enrolled_time:.0f} s\n")
     print("| threshold | enrolled people's time named right | others' time given a name |\n| --- | --- | --- |")
     for threshold, (right, enrolled, wrong, other) in rows.items():
         others = f"{100 * wrong / other:.1f} % of {other:.0f} s" if other else "– (none)"

@@ -48,7 +48,7 @@ def turn_embeddings(turns: list[Turn], partials: Partials) -> list[tuple[np.ndar
     """Per turn, the mean of the partials inside it that hear no other turn, and how many there are."""
     step, length, count = partials.step, partials.length, len(partials.embeddings)
     # How many turns are active in each `step`-long slice: a partial over a slice with two is not clean.
-    slices = int(np.ceil(max((t.end for t in turns), default=0) / step)) + 1
+    slices = int(np.ceil(max((max(t.start, t.end) for t in turns), default=0) / step)) + 1   # empty turns too
     active = np.zeros(slices + 1, np.int32)
     for t in turns:
         active[int(np.floor(t.start / step + 1e-6))] += 1
