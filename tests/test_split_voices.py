@@ -56,13 +56,13 @@ def test_partials_that_hear_another_turn_are_left_out():
     assert count_a == 8 and count_b == 13
 
 
-
 def test_an_empty_turn_after_the_others_has_no_embedding():
     """A turn cut to nothing (metrics.alone of one inside another) may lie past every other turn's end."""
     turns = [Turn("A", 0, 4), Turn("B", 6.5, 6.0)]
     partials = Partials(np.eye(40)[:40], STEP, LENGTH)
     (_, count_a), empty = turn_embeddings(turns, partials)
     assert count_a > 0 and empty is None
+
 
 def test_a_short_turn_moves_to_the_speaker_whose_voice_it_is():
     """A moderator's 1.2 s hand-off, clustered with the questioner after it, goes back to the
