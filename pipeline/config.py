@@ -59,7 +59,7 @@ class DiarizationSettings:
     merge_threshold: float | None = 0.62  # speakers whose embeddings' cosine is at least this merge; None: off
     voices_threshold: float = 0.47        # a speaker this alike to an enrolled voice is that voice (voices.py)
     embedding_batch_size: int = 32
-    segmentation_batch_size: int = 32
+    segmentation_batch_size: int = 16
 
     def bundle_models(self) -> list[str]:
         """The offline bundle's models this diarization loads (none for a hub pipeline)."""

@@ -32,7 +32,7 @@ from ..audio import SAMPLE_RATE
 from ..config import DiarizationSettings
 from .encoders import FusedEncoder, load_speaker_encoder
 from ..errors import ModelMissing
-from .memory import releasing
+from .memory import release_free_memory, releasing
 from .merge_voices import merge_alike, relabel, voice_prints
 from ..models import require
 from .split_voices import Partials, split_merged_voices
@@ -300,6 +300,7 @@ class Diarizer:
         if s.merge_threshold is not None and self.merge_encoder is not None and not count_given:
             diarization.voice_partials = self.partials(s.merge_encoder, waveform[0], partials)
             diarization = self.merge_voices(diarization, samples, min_speakers or s.min_speakers or 1)
+        release_free_memory()   # the batches' buffers, before recognition needs the memory
         return diarization
 
     def partials(self, name: str, samples: torch.Tensor, computed: dict[str, Partials]) -> Partials:
