@@ -24,6 +24,7 @@ from pyannote.audio import Model, Pipeline
 from pyannote.audio.core.plda import PLDA
 from pyannote.audio.pipelines import SpeakerDiarization
 from pyannote.audio.pipelines import clustering as pyannote_clustering
+from pyannote.audio.pipelines import speaker_diarization as pyannote_speaker_diarization
 from pyannote.audio.pipelines.clustering import AgglomerativeClustering
 from pyannote.audio.telemetry import set_telemetry_metrics
 from pyannote.core import Annotation
@@ -32,7 +33,7 @@ from ..audio import SAMPLE_RATE
 from ..config import DiarizationSettings
 from .encoders import FusedEncoder, load_speaker_encoder
 from ..errors import ModelMissing
-from .memory import release_free_memory, releasing
+from .memory import binarize, release_free_memory, releasing
 from .merge_voices import merge_alike, relabel, voice_prints
 from ..models import require
 from .split_voices import Partials, split_merged_voices
@@ -45,6 +46,8 @@ logger = logging.getLogger(__name__)
 # pyannote's clustering print()s a hint when it cannot find the clusters asked for: on
 # stdout it would land inside a transcript piped there. Log it instead.
 pyannote_clustering.print = lambda *args, **kwargs: logger.info(" ".join(map(str, args)))
+# Its segmentation thresholds the same way in far less memory (memory.binarize).
+pyannote_speaker_diarization.binarize = binarize
 # Loading the bundled checkpoint makes lightning announce an in-memory format upgrade.
 for _name in ("lightning.pytorch.utilities.migration.utils", "pytorch_lightning.utilities.migration.utils"):
     logging.getLogger(_name).setLevel(logging.WARNING)
