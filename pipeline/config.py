@@ -58,7 +58,7 @@ class DiarizationSettings:
     merge_encoder: str = "campplus"       # the encoder that hears speakers as one voice (merge_voices.py)
     merge_threshold: float | None = 0.62  # speakers whose embeddings' cosine is at least this merge; None: off
     voices_threshold: float = 0.47        # a speaker this alike to an enrolled voice is that voice (voices.py)
-    embedding_batch_size: int = 32
+    embedding_batch_size: int = 8
     segmentation_batch_size: int = 16
 
     def bundle_models(self) -> list[str]:

@@ -33,7 +33,7 @@ from ..audio import SAMPLE_RATE
 from ..config import DiarizationSettings
 from .encoders import FusedEncoder, load_speaker_encoder
 from ..errors import ModelMissing
-from .memory import binarize, release_free_memory, releasing
+from .memory import LeanSpeakerDiarization, binarize, release_free_memory, releasing
 from .merge_voices import merge_alike, relabel, voice_prints
 from ..models import require
 from .split_voices import Partials, split_merged_voices
@@ -53,7 +53,7 @@ for _name in ("lightning.pytorch.utilities.migration.utils", "pytorch_lightning.
     logging.getLogger(_name).setLevel(logging.WARNING)
 
 
-class SharedPartialsDiarization(SpeakerDiarization):
+class SharedPartialsDiarization(LeanSpeakerDiarization):
     """pyannote's SpeakerDiarization with (chunk, speaker) embeddings pooled from shared partials.
 
     pyannote embeds every (chunk, speaker) pair on its own: with 5 s chunks every 0.5 s,
@@ -79,14 +79,14 @@ class SharedPartialsDiarization(SpeakerDiarization):
         embeddings = pool_partials(self.partials.embeddings, self.partials.step, self.partials.length,
                                    binary_segmentations, self.CLEAN_SHARE)
         # Pairs too short to fill one clean partial are embedded from their own frames, as pyannote would.
-        masks = np.nan_to_num(binary_segmentations.data)
-        short = np.isnan(embeddings[..., 0]) & (masks.sum(axis=1) > 0)
+        masks = binary_segmentations.data
+        short = np.isnan(embeddings[..., 0]) & np.any(masks > 0, axis=1)
         pairs = list(zip(*np.nonzero(short)))
         window = binary_segmentations.sliding_window
         for first in range(0, len(pairs), self.embedding_batch_size):
             batch = pairs[first: first + self.embedding_batch_size]
             waveforms = torch.vstack([self._audio.crop(file, window[c], mode="pad")[0][None] for c, _ in batch])
-            weights = torch.from_numpy(np.stack([masks[c, :, k] for c, k in batch]).astype(np.float32))
+            weights = torch.from_numpy(np.nan_to_num(np.stack([masks[c, :, k] for c, k in batch])).astype(np.float32))
             embeddings[tuple(np.array(batch).T)] = self._embedding(waveforms, masks=weights)
         if self.training:
             file["training_cache/partial-embeddings"] = {"segmentation.threshold": getattr(self.segmentation, "threshold", None),
@@ -136,12 +136,13 @@ def pool_partials(partials: np.ndarray, step: float, length: float, segmentation
     Chunks are pooled `block` at a time: all at once, a 2-hour call would gather
     15,000 chunks x 43 partials x 256 floats (660 MB) in one array.
     """
-    masks = np.nan_to_num(segmentations.data)                             # (C, F, S)
+    masks = segmentations.data                                            # (C, F, S)
     window = segmentations.sliding_window
     pooled = np.empty((masks.shape[0], masks.shape[2], partials.shape[1]), np.float32)
     for first in range(0, len(masks), block):
         chunk_starts = window.start + window.step * np.arange(first, min(first + block, len(masks)))
-        pooled[first: first + block] = _pool_block(partials, step, length, masks[first: first + block],
+        block_masks = np.nan_to_num(masks[first: first + block].astype(np.float64))   # float64: the shares' rounding
+        pooled[first: first + block] = _pool_block(partials, step, length, block_masks,
                                                    chunk_starts, window.duration, clean_share)
     return pooled
 
@@ -242,7 +243,7 @@ class Diarizer:
     def _offline(settings: DiarizationSettings, models_dir: Path) -> SpeakerDiarization:
         segmentation = Model.from_pretrained(require(settings.segmentation, models_dir) / "pytorch_model.bin")
         encoder = load_speaker_encoder(settings.speaker_encoder, models_dir)
-        kind = SharedPartialsDiarization if settings.shared_partials else SpeakerDiarization
+        kind = SharedPartialsDiarization if settings.shared_partials else LeanSpeakerDiarization
         diarization = kind(
             segmentation=segmentation,
             segmentation_step=settings.segmentation_step,
