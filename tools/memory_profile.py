@@ -2,10 +2,14 @@
 """Resident memory through diarization, step by step, on one recording.
 
 Samples the process's resident memory every 20 ms while the configured diarizer runs,
-and prints for each of pyannote's steps (and callscribe's split and edge trim after
-them) when it started, the memory then, and its peak. With --keep-free-memory, freed
-heap memory is not handed back between batches (pipeline/diarization/memory.py), as before that
-release existed. Run it alone: other jobs on the same cores change the times.
+and prints the peak of each step: pyannote's (segmentation, speaker count, embeddings and
+the pooling of the shared partials inside them, clustering, reconstruction, annotation) and
+callscribe's after them (split, merge), each followed by "after STEP", the stretch up to
+the next step (pyannote's thresholding comes after segmentation, for example). Freed heap
+memory is handed back at each step's start, so each peak is what that step needs on top
+of what is kept; with --keep-free-memory it is not, between batches either
+(pipeline/diarization/memory.py), as before that release existed. Run it alone: other jobs
+on the same cores change the times.
 
 Usage: python tools/memory_profile.py RECORDING [--keep-free-memory]
        (e.g. samples/generated/bench/bench-120min.wav, made by `make bench MINUTES=120`)
@@ -18,6 +22,10 @@ from pathlib import Path
 
 from bench import MemorySampler  # noqa: E402
 
+PIPELINE_STEPS = ("get_segmentations", "speaker_count", "get_embeddings", "reconstruct", "to_annotation")
+DIARIZER_STEPS = ("split_partials", "split_voices", "merge_voices")
+MODULE_STEPS = ("embed_partials", "pool_partials")   # inside get_embeddings
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -25,42 +33,47 @@ def main() -> None:
     parser.add_argument("--keep-free-memory", action="store_true", help="no malloc_trim between batches")
     args = parser.parse_args()
 
-    import pipeline.diarization.memory
+    import pipeline.diarization.diarize as diarize
+    import pipeline.diarization.memory as memory_module
     from pipeline.audio import SAMPLE_RATE, decode
     from pipeline.config import load_settings
-    from pipeline.diarization.diarize import Diarizer
     from pipeline.threads import TorchThreads, available_cores
 
     if args.keep_free_memory:
-        pipeline.diarization.memory._TRIM = None
+        memory_module._TRIM = None
     settings = load_settings()
     with MemorySampler() as memory:
         audio = decode(args.recording)
-        diarizer = Diarizer(settings.diarization, settings.models_path)
-        threads = TorchThreads(available_cores())
-        threads()
+        diarizer = diarize.Diarizer(settings.diarization, settings.models_path)
+        TorchThreads(available_cores())()
         started, steps = time.monotonic(), {}
 
         def enter(step: str) -> None:
-            if step != memory.stage:
-                memory.set_stage(step)
-                steps.setdefault(step, (time.monotonic() - started, memory.peaks[step]))
+            memory_module.release_free_memory()
+            memory.set_stage(step)
+            steps.setdefault(step, time.monotonic() - started)
 
-        def hook(step: str, *args, **kwargs) -> None:
-            enter(step)
-            threads()
+        def timed(function, name: str):
+            def step(*args, **kwargs):
+                enter(name)
+                result = function(*args, **kwargs)
+                enter(f"after {name}")
+                return result
+            return step
 
-        for name in ("split_partials", "split_voices", "merge_voices"):  # callscribe's own steps after pyannote's
-            method = getattr(diarizer, name)
-            setattr(diarizer, name, lambda *a, _m=method, _n=name, **k: (enter(_n), _m(*a, **k))[1])
+        for owner, names in ((diarizer.pipeline, PIPELINE_STEPS), (diarizer, DIARIZER_STEPS), (diarize, MODULE_STEPS)):
+            for name in names:
+                setattr(owner, name, timed(getattr(owner, name), name))
+        clustering = diarizer.pipeline.clustering   # called, not a method: wrap its class's __call__
+        type(clustering).__call__ = timed(type(clustering).__call__, "clustering")
         enter("loaded")
-        diarizer.diarize(audio.samples, SAMPLE_RATE, args.recording.stem, hook=hook)
+        diarizer.diarize(audio.samples, SAMPLE_RATE, args.recording.stem)
         enter("done")
     print(f"{args.recording.name}: {audio.duration / 60:.1f} minutes, "
           f"{'free memory kept' if args.keep_free_memory else 'free memory released'}")
-    print("| step | starts at (s) | memory then (MB) | peak (MB) |\n| --- | --- | --- | --- |")
-    for step, (at, then) in steps.items():
-        print(f"| {step} | {at:.1f} | {then:.0f} | {memory.peaks[step]:.0f} |")
+    print("| step | starts at (s) | peak (MB) |\n| --- | --- | --- |")
+    for step, at in steps.items():
+        print(f"| {step} | {at:.1f} | {memory.peaks[step]:.0f} |")
 
 
 if __name__ == "__main__":

@@ -287,6 +287,7 @@ class Diarizer:
             max_speakers=max_speakers if max_speakers is not None else s.max_speakers,
             hook=releasing(hook),
         )
+        release_free_memory()   # pyannote's last steps', before the split's encoders run
         if isinstance(output, Annotation):  # legacy pipelines return the annotation itself
             diarization = Diarization(_turns(output), _turns(output))
         else:

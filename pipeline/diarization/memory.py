@@ -36,7 +36,8 @@ def release_free_memory() -> None:
 
 
 def releasing(hook: Callable | None, every: float = 2.0) -> Callable:
-    """A pyannote progress hook that releases free memory at most every `every` seconds, then calls `hook`.
+    """A pyannote progress hook that releases free memory after each step and at most every
+    `every` seconds between a step's batches, then calls `hook`.
 
     Not after every batch: the next batch takes the same pages again.
     """
@@ -44,7 +45,7 @@ def releasing(hook: Callable | None, every: float = 2.0) -> Callable:
 
     def after_batch(*args, **kwargs) -> None:
         nonlocal last
-        if time.monotonic() - last >= every:
+        if kwargs.get("completed") is None or time.monotonic() - last >= every:   # a step's end has no count
             release_free_memory()
             last = time.monotonic()
         if hook is not None:
