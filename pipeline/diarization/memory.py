@@ -81,7 +81,7 @@ class LeanSpeakerDiarization(SpeakerDiarization):
 
     pyannote's `reconstruct` gathers the clustered segmentation of every chunk, frame and
     cluster in one float64 array (`np.nan * np.zeros(...)`, two copies at once) before
-    summing the chunks up frame by frame: on a 2-hour call with ten clusters, 700 MB.
+    summing the chunks up frame by frame: several hundred MB at once on a 2-hour call.
     The sum of one cluster's column does not depend on the others', so here each column is
     made (in the segmentation's float32, which holds the maxima exactly) and summed by
     pyannote's own `Inference.aggregate` in turn; then each frame's `count` loudest clusters
