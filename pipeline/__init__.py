@@ -6,7 +6,9 @@ doctor) and every process they start inherit it: a transcript of an official cal
 never phone home. `callscribe doctor` reports each switch; tests/test_privacy.py runs
 the command line under strace and fails on any network connection.
 """
+import logging
 import os
+import sys
 
 # Library -> (environment variable, value that turns its telemetry off). Forced, not
 # defaulted: a user's shell that turns one on does not turn it on for callscribe.
@@ -24,5 +26,12 @@ os.environ.setdefault("HF_HUB_VERBOSITY", "error")  # no retry chatter; our erro
 # Whisper base at beam 8 took 35 to 37 s on a 5.4-minute call instead of 26 s (2-core CPU,
 # float32; the same process, the same model and options; which library it is, is not known).
 import ctranslate2  # noqa: E402,F401
+
+# Triton compiles GPU kernels for torch.compile, which callscribe never calls; torch's CUDA
+# build imports it all the same (through Lightning's import of torch._dynamo), and it holds
+# 66 MB of memory in every process (docs/measurements.md). Torch works without it; its one
+# warning about it is for flop counting, which nothing here does.
+sys.modules.setdefault("triton", None)
+logging.getLogger("torch.utils.flop_counter").setLevel(logging.ERROR)
 
 __version__ = "0.1.0"

@@ -111,6 +111,7 @@ class Transcriber:
             threads.wanted += self.threads.recognition  # recognition's cores are free now
             diarization = diarizing.result()
         else:
+            self.recognizer.unload()   # its weights wait on disk while diarization takes the memory
             diarization = self._diarize(audio, floor, timings, TorchThreads(self.threads.diarization), on_stage)
             words = self._recognize(audio, sheet, timings, on_stage)
         if self.settings.asr.second_look:
@@ -144,12 +145,15 @@ class Transcriber:
         review = self.settings.review
         if not (review.cross_check and review.cross_check_model):
             return None
+        self.recognizer.unload()   # one Whisper in memory at a time
         if self.checker is None:   # loaded on the first call that needs it
             self.checker = Recognizer(dataclasses.replace(self.settings.asr, model=review.cross_check_model),
                                       self.settings.models_path, self.device, self.compute_type,
                                       self.threads.recognition)
         with _timed(timings, "second reading", on_stage):
-            return [w.text for seg in self.checker.recognize(audio.samples) for w in seg.words]
+            reading = [w.text for seg in self.checker.recognize(audio.samples) for w in seg.words]
+        self.checker.unload()
+        return reading
 
     def _diarize(self, audio: Audio, floor: int | None, timings: dict[str, float], threads: TorchThreads,
                  on_stage: StageHook | None = None) -> Diarization:

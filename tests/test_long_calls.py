@@ -59,9 +59,10 @@ def test_partials_pooled_in_blocks_match_pooling_all_at_once():
 def test_diarization_hook_releases_free_memory_at_most_every_interval(monkeypatch):
     """pyannote calls the hook after every batch: it passes each call on, and trims at most every `every` s."""
     import pipeline.diarization.memory as memory
+    import pipeline.memory
 
     trims, seen = [], []
-    monkeypatch.setattr(memory, "_TRIM", trims.append)
+    monkeypatch.setattr(pipeline.memory, "_TRIM", trims.append)
     clock = iter([0.0, 0.5, 1.9, 2.0, 2.0, 3.0, 4.5, 4.5])
     monkeypatch.setattr(memory.time, "monotonic", lambda: next(clock))
     hook = memory.releasing(lambda *a, **k: seen.append((a, k)), every=2.0)

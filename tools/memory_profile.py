@@ -34,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import pipeline.diarization.diarize as diarize
-    import pipeline.diarization.memory as memory_module
+    import pipeline.memory as memory_module
     from pipeline.audio import SAMPLE_RATE, decode
     from pipeline.config import load_settings
     from pipeline.threads import TorchThreads, available_cores

@@ -1,14 +1,9 @@
-"""Diarization's memory: freed memory handed back to the system, and leaner versions of
-two of pyannote's steps (`binarize`, `LeanSpeakerDiarization.reconstruct`) with the same results.
-
-glibc keeps freed heap memory for reuse instead of returning it, and a long call's
-thousands of segmentation batches leave it scattered: on a 2-hour call, diarization
-peaked at 2816 MB without the release and 2335 MB with it (README, "Long calls").
-Elsewhere than glibc this does nothing.
+"""Diarization's memory: freed memory handed back to the system after each of pyannote's
+steps, and leaner versions of two of its steps (`binarize`,
+`LeanSpeakerDiarization.reconstruct`) with the same results.
 """
 from __future__ import annotations
 
-import ctypes
 import time
 from typing import Callable
 
@@ -18,21 +13,7 @@ from pyannote.audio.pipelines import SpeakerDiarization
 from pyannote.audio.utils.signal import binarize as pyannote_binarize
 from pyannote.core import SlidingWindowFeature
 
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc (macOS, musl)
-        return None
-
-
-_TRIM = _malloc_trim()
-
-
-def release_free_memory() -> None:
-    """Return the heap's free pages to the system (glibc's malloc_trim(0))."""
-    if _TRIM is not None:
-        _TRIM(0)
+from ..memory import release_free_memory
 
 
 def releasing(hook: Callable | None, every: float = 2.0) -> Callable:
