@@ -6,7 +6,7 @@ from pathlib import Path
 
 PIPELINE = Path(__file__).resolve().parent.parent / "pipeline"
 STAGES = ["audio", "diarization", "recognition", "structure", "render", "evaluation"]
-CORE = {"types", "errors", "config", "models"}   # plain data and settings every stage may use
+CORE = {"types", "errors", "config", "models", "memory"}   # plain data, settings and the memory release every stage may use
 
 
 def imported_modules(path: Path) -> set[str]:
