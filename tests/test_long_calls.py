@@ -71,3 +71,19 @@ def test_diarization_hook_releases_free_memory_at_most_every_interval(monkeypatc
     # started at 0.0; calls at 0.5, 1.9, 2.0 (trim, reset to 2.0), 3.0, 4.5 (trim, reset to 4.5)
     assert trims == [0, 0]
     assert [k["completed"] for _, k in seen] == [0, 1, 2, 3, 4] and seen[0][0] == ("segmentation", None)
+
+
+def test_diarization_hook_releases_free_memory_when_a_step_ends(monkeypatch):
+    """pyannote's call at a step's end carries no count: memory is released then, however recent the last release."""
+    import pipeline.diarization.memory as memory
+    import pipeline.memory
+
+    trims = []
+    monkeypatch.setattr(pipeline.memory, "_TRIM", trims.append)
+    clock = iter([0.0, 0.1, 0.2])
+    monkeypatch.setattr(memory.time, "monotonic", lambda: next(clock))
+    hook = memory.releasing(None, every=2.0)
+    hook("segmentation", None, completed=0)   # 0.1 s after the start: too soon
+    assert trims == []
+    hook("segmentation", None)                # the step's end
+    assert trims == [0]
