@@ -22,6 +22,11 @@ for _variable, _value in TELEMETRY_OFF.values():
     os.environ[_variable] = _value
 os.environ.setdefault("HF_HUB_VERBOSITY", "error")  # no retry chatter; our error says what failed
 
+# One heap per core, not eight, set before any library starts its threads (pipeline/memory.py).
+from .memory import heap_per_core  # noqa: E402
+
+heap_per_core()
+
 # CTranslate2 must load before torch and the libraries pyannote brings: loaded after them,
 # Whisper base at beam 8 took 35 to 37 s on a 5.4-minute call instead of 26 s (2-core CPU,
 # float32; the same process, the same model and options; which library it is, is not known).

@@ -87,3 +87,30 @@ def test_diarization_hook_releases_free_memory_when_a_step_ends(monkeypatch):
     assert trims == []
     hook("segmentation", None)                # the step's end
     assert trims == [0]
+
+
+ARENAS = """
+import ctypes, os, sys, threading
+os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})   # one core
+if sys.argv[1] == "pipeline":
+    import pipeline   # noqa: F401
+barrier = threading.Barrier(8)
+def allocate():
+    block = bytearray(1 << 20)   # malloc'd by this thread
+    barrier.wait()               # all eight alive at once
+threads = [threading.Thread(target=allocate) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+ctypes.CDLL("libc.so.6").malloc_stats()   # one "Arena N:" paragraph per heap, on stderr
+"""
+
+
+def test_importing_the_pipeline_keeps_one_heap_per_core():
+    import subprocess
+    import sys
+
+    def heaps(first_import: str) -> int:
+        done = subprocess.run([sys.executable, "-c", ARENAS, first_import], capture_output=True, text=True, check=True)
+        return done.stderr.count("Arena ")
+    assert heaps("nothing") > 1    # glibc alone: a heap for each thread, up to eight per core
+    assert heaps("pipeline") == 1

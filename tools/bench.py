@@ -23,6 +23,8 @@ from pathlib import Path
 
 import yaml
 
+import pipeline  # noqa: F401  (its heaps set, pipeline/memory.py, before numpy starts its threads)
+
 HERE = Path(__file__).resolve().parent.parent / "samples"
 sys.path.insert(0, str(HERE))
 from make_calls import speak_script  # noqa: E402
