@@ -1,4 +1,4 @@
-"""Freed memory handed back to the system, and kept in one heap.
+"""Freed memory handed back to the system, and at most one heap per core.
 
 glibc keeps freed heap memory for reuse instead of returning it, and the models' batches
 leave it scattered: on a 2-hour call, diarization peaked at 2816 MB without the release

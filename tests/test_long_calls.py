@@ -1,6 +1,9 @@
 """Long recordings: bounded windows for recognition, a bounded clustering training set."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 
 from pipeline.audio import SAMPLE_RATE
@@ -106,9 +109,6 @@ ctypes.CDLL("libc.so.6").malloc_stats()   # one "Arena N:" paragraph per heap, o
 
 
 def test_importing_the_pipeline_keeps_one_heap_per_core():
-    import subprocess
-    import sys
-
     def heaps(first_import: str) -> int:
         done = subprocess.run([sys.executable, "-c", ARENAS, first_import], capture_output=True, text=True, check=True)
         return done.stderr.count("Arena ")
