@@ -33,7 +33,8 @@ from ..audio import SAMPLE_RATE
 from ..config import DiarizationSettings
 from .encoders import FusedEncoder, load_speaker_encoder
 from ..errors import ModelMissing
-from .memory import LeanSpeakerDiarization, binarize, release_free_memory, releasing
+from ..memory import release_free_memory
+from .memory import LeanSpeakerDiarization, binarize, releasing
 from .merge_voices import merge_alike, relabel, voice_prints
 from ..models import require
 from .split_voices import Partials, split_merged_voices
