@@ -279,8 +279,9 @@ def evaluate_command(reference_dir: Path, json_file: Path | None, config_file: P
         if not references(reference_dir):  # before the models load, which takes a while
             raise MissingInput(reference_dir, "no reference recordings (NAME.wav with NAME.ref.txt, .stm or .rttm)")
         settings = _settings_from(config_file, options)
-        # The review page's marks are scored where there is a published reference, as a page would show them.
-        settings.review.cross_check |= any(a.with_name(a.stem + ".ref.txt").exists() for a in references(reference_dir))
+        # The review page's marks are scored where there is a word reference, as a page would show them.
+        settings.review.cross_check |= any(a.with_name(a.stem + ext).exists()
+                                           for a in references(reference_dir) for ext in (".ref.txt", ".stm"))
         transcriber = Transcriber(settings)
         transcriber.known_voices = []   # the pipeline alone is scored, whatever voices the user enrolled
         baseline = _stock_diarizer(settings, transcriber.device) if stock else None

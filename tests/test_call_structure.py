@@ -594,4 +594,8 @@ def test_eval_command_scores_a_reference_folder(cli, pyannote_sample, tmp_path):
     assert scores["speakers"] == [2, 2]
     # pyannote's stock pipeline, scored beside the default on the same recording.
     assert scores["stock_speakers"] == [2, 2] and scores["stock_der"] < 0.15
-    assert set(scores["rtf"]) >= {"decode", "diarization", "recognition"}
+    assert set(scores["rtf"]) >= {"decode", "diarization", "recognition", "second reading"}
+    # The review page's marks are scored against the STM's words too (real speech).
+    caught, errors, right, marked, words = scores["doubts"]
+    assert words > 50
+    assert 0 <= caught <= errors and 0 <= right <= marked <= words

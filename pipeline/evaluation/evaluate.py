@@ -1,9 +1,9 @@
 """Evaluate: run the pipeline on reference recordings and measure what a press office cares about.
 
 A reference recording NAME.<audio> in the reference folder may have beside it:
-  NAME.ref.txt  the transcript as it should be published (house format)   -> WER, labels, (inaudible), terms
+  NAME.ref.txt  the transcript as it should be published (house format)   -> WER, labels, (inaudible), terms, marks
   NAME.ref.json its turns with times (synthetic calls)                    -> corrections that changed a right word
-  NAME.stm      word reference as STM, instead of NAME.ref.txt           -> WER
+  NAME.stm      word reference as STM, instead of NAME.ref.txt           -> WER, the review page's marks
   NAME.rttm     who spoke when                                           -> DER, speakers found
   NAME.uem      the stretches the RTTM covers (default: all)            -> where DER is scored
   NAME.yaml     the call sheet (used for the run, and for the name-leak check)
@@ -110,8 +110,9 @@ def score_call(audio: Path, transcript, style) -> CallScore:
         score.terms, score.false_corrections = _term_scores(audio, transcript, reference, published)
         score.doubts = review_marks(plain(ref_labelled), transcript.words)
     elif stm.exists():
-        ref_words = [w for *_, text in load_stm(stm) for w in normalize_words(text)]
+        ref_words = [w for *_, text in load_stm(stm) for w in normalize_words(text) if w != "inaudible"]
         score.wer = word_error_rate(ref_words, [w for w, _ in hyp_labelled if w != "inaudible"])
+        score.doubts = review_marks(ref_words, transcript.words)
     if rttm.exists():
         hyp_turns = [Turn(d.speaker, d.start, d.end) for d in transcript.diarization]
         score.der_seconds, score.speakers = score_diarization(audio, hyp_turns)
