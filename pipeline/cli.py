@@ -270,7 +270,7 @@ def _stock_diarizer(settings, device: str):
 def evaluate_command(reference_dir: Path, json_file: Path | None, config_file: Path | None, stock: bool,
                      **options) -> None:
     """Transcribe every reference recording in REFERENCE_DIR and print a table of scores."""
-    from .evaluation.evaluate import evaluate, markdown_table, references, to_json, without_recording
+    from .evaluation.evaluate import WORD_REFERENCES, evaluate, markdown_table, references, to_json, without_recording
     from .render.output import write_atomic
     from .transcribe import Transcriber
     for orphan in without_recording(reference_dir):
@@ -281,7 +281,7 @@ def evaluate_command(reference_dir: Path, json_file: Path | None, config_file: P
         settings = _settings_from(config_file, options)
         # The review page's marks are scored where there is a word reference, as a page would show them.
         settings.review.cross_check |= any(a.with_name(a.stem + ext).exists()
-                                           for a in references(reference_dir) for ext in (".ref.txt", ".stm"))
+                                           for a in references(reference_dir) for ext in WORD_REFERENCES)
         transcriber = Transcriber(settings)
         transcriber.known_voices = []   # the pipeline alone is scored, whatever voices the user enrolled
         baseline = _stock_diarizer(settings, transcriber.device) if stock else None

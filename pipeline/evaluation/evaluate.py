@@ -52,7 +52,8 @@ class CallScore:
     doubts: tuple[int, int, int, int, int] | None = None  # review marks (metrics.doubt_counts)
 
 
-REFERENCE_EXTENSIONS = (".ref.txt", ".stm", ".rttm")
+WORD_REFERENCES = (".ref.txt", ".stm")   # the references WER and the review page's marks are scored against
+REFERENCE_EXTENSIONS = (*WORD_REFERENCES, ".rttm")
 
 
 def references(folder: Path) -> list[Path]:
@@ -95,10 +96,10 @@ def score_call(audio: Path, transcript, style) -> CallScore:
     score = CallScore(audio.stem, round(transcript.duration, 1))
 
     ref_txt, stm, rttm = (audio.with_name(audio.stem + ext) for ext in REFERENCE_EXTENSIONS)
+    plain = lambda pairs: [w for w, _ in pairs if w != "inaudible"]  # noqa: E731
     if ref_txt.exists():
         reference = read_house(ref_txt)
         ref_labelled = [(w, t.label) for t in reference.turns for w in normalize_words(t.text)]
-        plain = lambda pairs: [w for w, _ in pairs if w != "inaudible"]  # noqa: E731
         score.wer = word_error_rate(plain(ref_labelled), plain(hyp_labelled))
         score.role_accuracy = role_accuracy(ref_labelled, hyp_labelled)
         score.label_sequence_error = label_sequence_error([t.label for t in reference.turns],
@@ -111,7 +112,7 @@ def score_call(audio: Path, transcript, style) -> CallScore:
         score.doubts = review_marks(plain(ref_labelled), transcript.words)
     elif stm.exists():
         ref_words = [w for *_, text in load_stm(stm) for w in normalize_words(text) if w != "inaudible"]
-        score.wer = word_error_rate(ref_words, [w for w, _ in hyp_labelled if w != "inaudible"])
+        score.wer = word_error_rate(ref_words, plain(hyp_labelled))
         score.doubts = review_marks(ref_words, transcript.words)
     if rttm.exists():
         hyp_turns = [Turn(d.speaker, d.start, d.end) for d in transcript.diarization]
